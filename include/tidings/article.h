@@ -1,0 +1,63 @@
+#ifndef TIDINGS_ARTICLE_H
+#define TIDINGS_ARTICLE_H
+
+/*
+ * article: the model every importer produces and every renderer reads.
+ *
+ * All strings are owned by the article, UTF-8, free of characters XML 1.0
+ * forbids, and NULL when absent (never "" and absent mixed: importers use
+ * NULL).  body is a sanitized HTML fragment using only the allow-list of
+ * SPEC 1.2 (page-text bodies are <p> and <h2> elements).  summary and the
+ * names are plain text.  Times are seconds since the epoch, UTC; 0 means
+ * unknown.
+ */
+
+#include <stdint.h>
+
+struct article {
+    int64_t id;    /* store row id; 0 before it is stored */
+    char *key;     /* identity (SPEC 1.5), see article_set_key */
+    char *feed_id; /* RSS guid / Atom id: minted once, then kept */
+    char *slug;    /* /articles/SLUG.html: minted once, then kept */
+    char *url;     /* the article's own page, absolute, or NULL */
+    char *title;
+    char *summary;
+    char *body;
+    char *category; /* path "新闻资讯/综合新闻", parts joined by '/' */
+    char *source;   /* organisation */
+    char *author;
+    int64_t published;
+    int64_t updated; /* 0: let the store decide (SPEC 1.5) */
+    char *origin;    /* the file it came from */
+    char hash[17];   /* content hash, hex; see article_compute_hash */
+};
+
+void article_init(struct article *a);
+/* article_release: frees every string; the article is empty and reusable. */
+void article_release(struct article *a);
+
+/* article_set: replaces *field with a copy of s (NULL clears it). */
+void article_set(char **field, const char *s);
+
+/* article_set_key: derives the identity key (SPEC 1.5) from what the
+ * article already holds: an explicit id given as `id` (front matter), else
+ * its URL, else `guid` (a feed's guid/id), else a hash of (category, title,
+ * source).  Keys are prefixed with their kind ("id:", "url:", "guid:",
+ * "hash:") so the kinds never collide. */
+void article_set_key(struct article *a, const char *id, const char *guid);
+
+/* article_compute_hash: hashes the fields a reader sees (not id, key,
+ * feed_id, slug, origin or updated) into a->hash. */
+void article_compute_hash(struct article *a);
+
+/* article_mint: fills feed_id and slug when they are NULL.  feed_id is the
+ * article's URL or a tag: URI (RFC 4151) on host, dated by published; slug
+ * is a front-matter id when it is URL-safe, else a hash of feed_id. */
+void article_mint(struct article *a, const char *host, const char *explicit_id,
+                  int tz_offset);
+
+/* article_is_slug_safe: true for 1-64 characters of [A-Za-z0-9._-] that do
+ * not start with '.'. */
+int article_is_slug_safe(const char *s);
+
+#endif

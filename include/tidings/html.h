@@ -1,0 +1,23 @@
+#ifndef TIDINGS_HTML_H
+#define TIDINGS_HTML_H
+
+/*
+ * html: the small pieces of HTML writing that importers and renderers
+ * share.  Text is escaped so that it can stand in element content and in
+ * double-quoted attribute values.
+ */
+
+#include <stddef.h>
+
+struct buf;
+
+/* html_append_text: appends s with &, <, > and " escaped; characters that
+ * XML 1.0 forbids (and invalid UTF-8) are dropped, so the result is also
+ * valid XHTML.  Returns buf_append's result. */
+int html_append_text(struct buf *b, const char *s, size_t n);
+
+/* html_append_element: appends <tag>escaped text</tag>. */
+int html_append_element(struct buf *b, const char *tag, const char *s,
+                        size_t n);
+
+#endif

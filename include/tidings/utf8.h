@@ -1,0 +1,51 @@
+#ifndef TIDINGS_UTF8_H
+#define TIDINGS_UTF8_H
+
+/*
+ * utf8: the text rules every module shares.  Stored text is always valid
+ * UTF-8; "white space" includes U+00A0 and U+3000, which Chinese pages are
+ * full of; text written into XML keeps only XML 1.0 characters.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+
+/* utf8_decode: decodes one code point from s (n > 0 bytes available) into
+ * *cp and returns its length (1-4).  An invalid, overlong or truncated
+ * sequence, or a surrogate, yields *cp = 0xFFFD and length 1. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* utf8_encode: writes cp (which must be a valid scalar value) into out and
+ * returns the number of bytes (1-4). */
+size_t utf8_encode(uint32_t cp, char out[4]);
+
+/* utf8_check: returns the offset of the first invalid byte, or n when all
+ * of s is valid UTF-8. */
+size_t utf8_check(const char *s, size_t n);
+/* utf8_length: number of code points in valid UTF-8 text. */
+size_t utf8_length(const char *s, size_t n);
+/* utf8_prefix: byte length of the first max_chars code points of s. */
+size_t utf8_prefix(const char *s, size_t n, size_t max_chars);
+
+int utf8_is_space(uint32_t cp);
+/* utf8_is_xml_char: true for the characters XML 1.0 allows in content. */
+int utf8_is_xml_char(uint32_t cp);
+
+/* utf8_trim: narrows [*s, *s + *n) so it neither starts nor ends with white
+ * space. */
+void utf8_trim(const char **s, size_t *n);
+/* utf8_is_blank: true if s holds nothing but white space. */
+int utf8_is_blank(const char *s, size_t n);
+/* utf8_append_clean: appends s to b with runs of white space collapsed to
+ * one ASCII space, ends trimmed, and characters that XML 1.0 forbids (and
+ * invalid bytes) dropped.  The text form of titles, names and summaries.
+ * Returns buf_append's result. */
+int utf8_append_clean(struct buf *b, const char *s, size_t n);
+/* utf8_append_xml: appends s keeping its white space but dropping what XML
+ * 1.0 forbids and invalid bytes.  Returns buf_append's result. */
+int utf8_append_xml(struct buf *b, const char *s, size_t n);
+/* utf8_clean: as utf8_append_clean into a new string the caller owns. */
+char *utf8_clean(const char *s, size_t n);
+
+#endif

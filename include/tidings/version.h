@@ -1,0 +1,6 @@
+#ifndef TIDINGS_VERSION_H
+#define TIDINGS_VERSION_H
+
+#define TIDINGS_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * charset: BOM sniffing and iconv conversion to UTF-8.  iconv is asked for
+ * strict conversion (no //IGNORE, no //TRANSLIT), so a byte that is not
+ * valid in the source encoding is an error with its offset rather than a
+ * silently mangled article.
+ */
+#include "tidings/charset.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <iconv.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tidings/buf.h"
+#include "tidings/err.h"
+#include "tidings/utf8.h"
+
+size_t
+charset_bom(const char *s, size_t n, const char **name)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        *name = "UTF-8";
+        return 3;
+    }
+    if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+        *name = "UTF-16LE";
+        return 2;
+    }
+    if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+        *name = "UTF-16BE";
+        return 2;
+    }
+    return 0;
+}
+
+int
+charset_is_utf8_alias(const char *name)
+{
+    return strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0;
+}
+
+/* canonical: the static name used for reports, and GB2312/GBK widened to
+ * GB18030, of which they are subsets (pages labelled GB2312 routinely
+ * contain GBK characters). */
+static const char *
+canonical(const char *name)
+{
+    if (strcasecmp(name, "gb2312") == 0 || strcasecmp(name, "gbk") == 0 ||
+        strcasecmp(name, "gb18030") == 0 || strcasecmp(name, "cp936") == 0 ||
+        strcasecmp(name, "x-gbk") == 0)
+        return "GB18030";
+    if (charset_is_utf8_alias(name))
+        return "UTF-8";
+    return NULL;
+}
+
+static int
+convert(const char *s, size_t n, const char *from, struct buf *out,
+        struct err *err)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    char *in = (char *)(uintptr_t)s; /* iconv's prototype is not const */
+    size_t left = n, room, before = n;
+    int rc = -1;
+
+    if (cd == (iconv_t)-1)
+        return err_set(err, ERR_USAGE, "unknown encoding '%s'", from);
+    while (left > 0) {
+        char *o;
+
+        if (buf_grow(out, left * 2 + 16) < 0) {
+            err_set(err, ERR_LIMIT, "text too large after conversion");
+            goto out;
+        }
+        o = out->data + out->len;
+        room = out->cap - out->len - 1;
+        if (iconv(cd, &in, &left, &o, &room) == (size_t)-1 && errno != E2BIG) {
+            err_set(err, ERR_PARSE, "byte %zu is not valid %s", before - left,
+                    from);
+            goto out;
+        }
+        out->len = (size_t)(o - out->data);
+        out->data[out->len] = '\0';
+    }
+    rc = 0;
+out:
+    iconv_close(cd);
+    return rc;
+}
+
+static int
+copy_utf8(const char *s, size_t n, size_t skipped, struct buf *out,
+          struct err *err)
+{
+    size_t bad = utf8_check(s, n);
+
+    if (bad < n)
+        return err_set(err, ERR_PARSE, "byte %zu is not valid UTF-8",
+                       bad + skipped);
+    if (buf_append(out, s, n) < 0)
+        return err_set(err, ERR_LIMIT, "text too large");
+    return 0;
+}
+
+int
+charset_to_utf8(const char *s, size_t n, const char *encoding, struct buf *out,
+                const char **used, struct err *err)
+{
+    const char *bom_name = NULL, *name;
+    size_t bom = charset_bom(s, n, &bom_name);
+    int sniffed = 0;
+
+    if (encoding != NULL)
+        name = canonical(encoding) ? canonical(encoding) : encoding;
+    else if (bom)
+        name = bom_name;
+    else if (utf8_check(s, n) == n)
+        name = "UTF-8";
+    else
+        name = "GB18030", sniffed = 1;
+    if (bom && strcmp(name, bom_name) == 0)
+        s += bom, n -= bom;
+    else
+        bom = 0;
+    if (used)
+        *used = name;
+    if (strcmp(name, "UTF-8") == 0)
+        return copy_utf8(s, n, bom, out, err);
+    if (convert(s, n, name, out, err) < 0)
+        return sniffed && err->code == ERR_PARSE
+                   ? err_prefix(err, "not UTF-8, and as GB18030")
+                   : -1;
+    return 0;
+}

@@ -1,0 +1,552 @@
+/*
+ * date: parsing and formatting without TZ or locale.  Civil dates are
+ * converted with Howard Hinnant's days-from-civil algorithm, so nothing here
+ * calls mktime, timegm, strptime or strftime, and output is the same on
+ * every machine.  Parsers first reduce their input to a small ASCII form
+ * (full-width digits, CJK date characters and Unicode spaces mapped), then
+ * walk it with a cursor.
+ */
+#include "tidings/date.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tidings/utf8.h"
+
+struct cur {
+    const char *p, *end;
+};
+
+static const char *const month_names[] = { "jan", "feb", "mar", "apr",
+                                           "may", "jun", "jul", "aug",
+                                           "sep", "oct", "nov", "dec" };
+static const char *const day_names[] = { "Thu", "Fri", "Sat", "Sun",
+                                         "Mon", "Tue", "Wed" };
+static const char *const month_caps[] = { "Jan", "Feb", "Mar", "Apr",
+                                          "May", "Jun", "Jul", "Aug",
+                                          "Sep", "Oct", "Nov", "Dec" };
+
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    int64_t era, doe, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int64_t
+date_make(int year, int mon, int day, int hour, int min, int sec, int offset)
+{
+    return days_from_civil(year, mon, day) * 86400 + hour * 3600 + min * 60 +
+           sec - offset;
+}
+
+static int
+days_in_month(int y, int m)
+{
+    static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+static int
+valid_civil(int y, int mo, int d, int h, int mi, int s)
+{
+    return y >= 1 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
+           d <= days_in_month(y, mo) && h >= 0 && h <= 23 && mi >= 0 &&
+           mi <= 59 && s >= 0 && s <= 60;
+}
+
+/* ---- cursor helpers ---------------------------------------------------- */
+
+static int
+at_end(const struct cur *c)
+{
+    return c->p >= c->end;
+}
+
+static int
+peek(const struct cur *c)
+{
+    return at_end(c) ? -1 : (unsigned char)*c->p;
+}
+
+static void
+skip_spaces(struct cur *c)
+{
+    while (!at_end(c) && *c->p == ' ')
+        c->p++;
+}
+
+static int
+accept(struct cur *c, int ch)
+{
+    if (peek(c) != ch)
+        return 0;
+    c->p++;
+    return 1;
+}
+
+/* number: reads min..max digits into *v. */
+static int
+number(struct cur *c, int min, int max, int *v)
+{
+    int n = 0, val = 0;
+
+    while (n < max && !at_end(c) && *c->p >= '0' && *c->p <= '9') {
+        val = val * 10 + (*c->p - '0');
+        c->p++;
+        n++;
+    }
+    if (n < min)
+        return -1;
+    *v = val;
+    return 0;
+}
+
+static int
+lower(int ch)
+{
+    return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
+}
+
+/* word: reads a run of ASCII letters, lower-cased, into w. */
+static size_t
+word(struct cur *c, char *w, size_t cap)
+{
+    size_t n = 0;
+
+    while (!at_end(c) && lower(*c->p) >= 'a' && lower(*c->p) <= 'z') {
+        if (n + 1 < cap)
+            w[n++] = (char)lower(*c->p);
+        c->p++;
+    }
+    w[n] = '\0';
+    return n;
+}
+
+/* ---- normalisation ----------------------------------------------------- */
+
+static int
+map_cp(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (int)cp;
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+        return (int)(cp - 0xFEE0); /* full-width ASCII */
+    if (utf8_is_space(cp))
+        return ' ';
+    switch (cp) {
+    case 0x5E74: /* 年 */
+    case 0x6708: /* 月 */
+        return '-';
+    case 0x65E5: /* 日 */
+    case 0x53F7: /* 号 */
+    case 0x79D2: /* 秒 */
+        return ' ';
+    case 0x65F6: /* 时 */
+    case 0x6642: /* 時 */
+    case 0x70B9: /* 点 */
+    case 0x5206: /* 分 */
+        return ':';
+    default:
+        return -1;
+    }
+}
+
+/* normalize: maps s into an ASCII buffer with single spaces and no spaces
+ * at the ends; returns its length, or 0 if s holds anything unexpected. */
+static size_t
+normalize(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t i = 0, len = 0;
+    uint32_t cp;
+    int ch;
+
+    while (i < n) {
+        i += utf8_decode(s + i, n - i, &cp);
+        ch = map_cp(cp);
+        if (ch < 0 || ch == 0 || len + 1 >= cap)
+            return 0;
+        if (ch == ' ' && (len == 0 || out[len - 1] == ' '))
+            continue;
+        out[len++] = (char)ch;
+    }
+    while (len > 0 && out[len - 1] == ' ')
+        len--;
+    out[len] = '\0';
+    return len;
+}
+
+/* ---- zones ------------------------------------------------------------- */
+
+static int
+numeric_zone(struct cur *c, int *offset)
+{
+    int sign, h, m = 0;
+    const char *start;
+
+    if (peek(c) != '+' && peek(c) != '-')
+        return -1;
+    sign = *c->p++ == '-' ? -1 : 1;
+    start = c->p;
+    if (number(c, 2, 2, &h) < 0)
+        return -1;
+    if (accept(c, ':')) {
+        if (number(c, 2, 2, &m) < 0)
+            return -1;
+    } else if (c->p - start == 2 && !at_end(c) && *c->p >= '0' &&
+               *c->p <= '9') {
+        if (number(c, 2, 2, &m) < 0)
+            return -1;
+    }
+    if (h > 23 || m > 59)
+        return -1;
+    *offset = sign * (h * 3600 + m * 60);
+    return 0;
+}
+
+static int
+named_zone(const char *w, int *offset)
+{
+    static const struct {
+        const char *name;
+        int hours;
+    } zones[] = { { "gmt", 0 },  { "ut", 0 },   { "utc", 0 },  { "z", 0 },
+                  { "est", -5 }, { "edt", -4 }, { "cst", -6 }, { "cdt", -5 },
+                  { "mst", -7 }, { "mdt", -6 }, { "pst", -8 }, { "pdt", -7 } };
+    size_t i;
+
+    for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+        if (strcmp(w, zones[i].name) == 0) {
+            *offset = zones[i].hours * 3600;
+            return 0;
+        }
+    }
+    /* RFC 2822 4.3: military and unknown zones are taken as -0000 */
+    *offset = 0;
+    return strlen(w) <= 5 ? 0 : -1;
+}
+
+/* zone: an optional zone at the cursor; *offset keeps its value if none. */
+static int
+zone(struct cur *c, int *offset)
+{
+    char w[8];
+
+    skip_spaces(c);
+    if (at_end(c))
+        return 0;
+    if (peek(c) == '+' || peek(c) == '-')
+        return numeric_zone(c, offset);
+    if (word(c, w, sizeof(w)) == 0)
+        return -1;
+    if (named_zone(w, offset) < 0)
+        return -1;
+    skip_spaces(c);
+    /* "GMT+8", "UTC+08:00" */
+    if (peek(c) == '+' || peek(c) == '-')
+        return numeric_zone(c, offset);
+    return 0;
+}
+
+int
+date_parse_offset(const char *s, size_t n, int *offset)
+{
+    char tmp[32];
+    struct cur c;
+    int off = 0;
+
+    n = normalize(s, n, tmp, sizeof(tmp));
+    if (n == 0)
+        return -1;
+    c.p = tmp;
+    c.end = tmp + n;
+    if (zone(&c, &off) < 0 || !at_end(&c))
+        return -1;
+    *offset = off;
+    return 0;
+}
+
+/* ---- ISO and CJK text dates -------------------------------------------- */
+
+/* clock: "h:m[:s[.frac]]" with a trailing ':' tolerated (from 分). */
+static int
+clock_time(struct cur *c, int *h, int *mi, int *s)
+{
+    if (number(c, 1, 2, h) < 0 || !accept(c, ':'))
+        return -1;
+    *mi = *s = 0;
+    if (number(c, 1, 2, mi) < 0)
+        return at_end(c) || peek(c) == ' ' ? 0 : -1;
+    if (accept(c, ':') && number(c, 1, 2, s) == 0 && accept(c, '.')) {
+        int frac;
+
+        while (number(c, 1, 9, &frac) == 0)
+            ;
+    }
+    return 0;
+}
+
+int
+date_parse_text(const char *s, size_t n, int default_offset, int64_t *out)
+{
+    char tmp[96];
+    struct cur c;
+    int y, mo, d, h = 0, mi = 0, sec = 0, off = default_offset;
+    char sep;
+
+    n = normalize(s, n, tmp, sizeof(tmp));
+    if (n == 0)
+        return -1;
+    c.p = tmp;
+    c.end = tmp + n;
+    if (number(&c, 4, 4, &y) < 0 || at_end(&c))
+        return -1;
+    sep = *c.p;
+    if ((sep != '-' && sep != '/' && sep != '.') || !accept(&c, sep))
+        return -1;
+    if (number(&c, 1, 2, &mo) < 0 || !accept(&c, sep) ||
+        number(&c, 1, 2, &d) < 0)
+        return -1;
+    if (accept(&c, 'T') || accept(&c, 't') || accept(&c, ' ')) {
+        skip_spaces(&c);
+        if (!at_end(&c) && clock_time(&c, &h, &mi, &sec) < 0)
+            return -1;
+    }
+    if (zone(&c, &off) < 0)
+        return -1;
+    skip_spaces(&c);
+    if (!at_end(&c) || !valid_civil(y, mo, d, h, mi, sec))
+        return -1;
+    *out = date_make(y, mo, d, h, mi, sec == 60 ? 59 : sec, off);
+    return 0;
+}
+
+/* ---- RFC 822 and HTTP -------------------------------------------------- */
+
+static int
+month_index(const char *w)
+{
+    int i;
+
+    if (strlen(w) < 3)
+        return -1;
+    for (i = 0; i < 12; i++)
+        if (strncmp(w, month_names[i], 3) == 0)
+            return i + 1;
+    return -1;
+}
+
+static int
+full_year(int y, size_t digits)
+{
+    if (digits > 2)
+        return y;
+    return y < 50 ? 2000 + y : 1900 + y;
+}
+
+/* rfc822_body: "D Mon YYYY hh:mm[:ss] [zone]" with ' ' or '-' between the
+ * date parts (RFC 850 uses '-'). */
+static int
+rfc822_body(struct cur *c, int64_t *out)
+{
+    int d, mo, y, h, mi, sec = 0, off = 0;
+    const char *ystart;
+    char w[16];
+
+    if (number(c, 1, 2, &d) < 0)
+        return -1;
+    if (!accept(c, '-'))
+        skip_spaces(c);
+    if ((mo = (word(c, w, sizeof(w)), month_index(w))) < 0)
+        return -1;
+    if (!accept(c, '-'))
+        skip_spaces(c);
+    ystart = c->p;
+    if (number(c, 2, 4, &y) < 0)
+        return -1;
+    y = full_year(y, (size_t)(c->p - ystart));
+    skip_spaces(c);
+    if (number(c, 1, 2, &h) < 0 || !accept(c, ':') || number(c, 2, 2, &mi) < 0)
+        return -1;
+    if (accept(c, ':') && number(c, 2, 2, &sec) < 0)
+        return -1;
+    if (zone(c, &off) < 0)
+        return -1;
+    skip_spaces(c);
+    if (!at_end(c) || !valid_civil(y, mo, d, h, mi, sec))
+        return -1;
+    *out = date_make(y, mo, d, h, mi, sec == 60 ? 59 : sec, off);
+    return 0;
+}
+
+int
+date_parse_rfc822(const char *s, size_t n, int64_t *out)
+{
+    char tmp[96], w[16];
+    struct cur c;
+
+    n = normalize(s, n, tmp, sizeof(tmp));
+    if (n == 0)
+        return -1;
+    c.p = tmp;
+    c.end = tmp + n;
+    if (lower(peek(&c)) >= 'a' && lower(peek(&c)) <= 'z') {
+        word(&c, w, sizeof(w)); /* weekday: not checked, often wrong */
+        accept(&c, ',');
+        accept(&c, '.');
+        skip_spaces(&c);
+    }
+    return rfc822_body(&c, out);
+}
+
+/* asctime: "Sun Nov  6 08:49:37 1994" */
+static int
+asctime_date(struct cur *c, int64_t *out)
+{
+    int mo, d, h, mi, sec, y;
+    char w[16];
+
+    word(c, w, sizeof(w));
+    skip_spaces(c);
+    if ((mo = (word(c, w, sizeof(w)), month_index(w))) < 0)
+        return -1;
+    skip_spaces(c);
+    if (number(c, 1, 2, &d) < 0)
+        return -1;
+    skip_spaces(c);
+    if (number(c, 2, 2, &h) < 0 || !accept(c, ':') ||
+        number(c, 2, 2, &mi) < 0 || !accept(c, ':') ||
+        number(c, 2, 2, &sec) < 0)
+        return -1;
+    skip_spaces(c);
+    if (number(c, 4, 4, &y) < 0 || !at_end(c) ||
+        !valid_civil(y, mo, d, h, mi, sec))
+        return -1;
+    *out = date_make(y, mo, d, h, mi, sec == 60 ? 59 : sec, 0);
+    return 0;
+}
+
+int
+date_parse_http(const char *s, size_t n, int64_t *out)
+{
+    char tmp[64];
+    struct cur c;
+    const char *comma;
+
+    n = normalize(s, n, tmp, sizeof(tmp));
+    if (n == 0)
+        return -1;
+    comma = memchr(tmp, ',', n);
+    c.p = tmp;
+    c.end = tmp + n;
+    if (comma == NULL)
+        return asctime_date(&c, out);
+    return date_parse_rfc822(tmp, n, out);
+}
+
+int
+date_parse_any(const char *s, size_t n, int default_offset, int64_t *out)
+{
+    if (date_parse_text(s, n, default_offset, out) == 0)
+        return 0;
+    return date_parse_rfc822(s, n, out);
+}
+
+/* ---- formatting -------------------------------------------------------- */
+
+struct civil {
+    int y, mo, d, h, mi, s, wday;
+};
+
+static void
+to_civil(int64_t t, struct civil *c)
+{
+    int64_t days = t / 86400, rem = t % 86400;
+
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    civil_from_days(days, &c->y, &c->mo, &c->d);
+    c->h = (int)(rem / 3600);
+    c->mi = (int)(rem % 3600 / 60);
+    c->s = (int)(rem % 60);
+    c->wday = (int)(((days % 7) + 7) % 7); /* 0 = Thursday 1970-01-01 */
+}
+
+static void
+format_offset(int offset, int colon, char *out, size_t cap)
+{
+    int a = (offset < 0 ? -offset : offset) % 86400;
+
+    snprintf(out, cap, colon ? "%c%02d:%02d" : "%c%02d%02d",
+             offset < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
+void
+date_format_rfc3339(int64_t t, int offset, char out[DATE_MAX])
+{
+    struct civil c;
+    char z[16];
+
+    to_civil(t + offset, &c);
+    format_offset(offset, 1, z, sizeof(z));
+    snprintf(out, DATE_MAX, "%04d-%02d-%02dT%02d:%02d:%02d%s", c.y, c.mo, c.d,
+             c.h, c.mi, c.s, z);
+}
+
+void
+date_format_rfc822(int64_t t, int offset, char out[DATE_MAX])
+{
+    struct civil c;
+    char z[16];
+
+    to_civil(t + offset, &c);
+    format_offset(offset, 0, z, sizeof(z));
+    snprintf(out, DATE_MAX, "%s, %02d %s %04d %02d:%02d:%02d %s",
+             day_names[c.wday], c.d, month_caps[c.mo - 1], c.y, c.h, c.mi, c.s,
+             z);
+}
+
+void
+date_format_http(int64_t t, char out[DATE_MAX])
+{
+    struct civil c;
+
+    to_civil(t, &c);
+    snprintf(out, DATE_MAX, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+             day_names[c.wday], c.d, month_caps[c.mo - 1], c.y, c.h, c.mi, c.s);
+}
+
+void
+date_format_day(int64_t t, int offset, char out[DATE_MAX])
+{
+    struct civil c;
+
+    to_civil(t + offset, &c);
+    snprintf(out, DATE_MAX, "%04d-%02d-%02d", c.y, c.mo, c.d);
+}

@@ -1,0 +1,207 @@
+/*
+ * frontmatter: a deliberately small "key: value" reader, not YAML.  The
+ * block must be closed within FM_MAX_LINES lines so that a file starting
+ * with "---" by accident is reported quickly instead of being read whole.
+ */
+#include "tidings/frontmatter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tidings/date.h"
+#include "tidings/err.h"
+#include "tidings/utf8.h"
+#include "tidings/xalloc.h"
+
+#define FM_MAX_LINES 200
+#define FM_MAX_VALUE 4096
+
+void
+frontmatter_init(struct frontmatter *fm)
+{
+    memset(fm, 0, sizeof(*fm));
+}
+
+void
+frontmatter_release(struct frontmatter *fm)
+{
+    free(fm->id);
+    free(fm->url);
+    free(fm->title);
+    free(fm->category);
+    free(fm->source);
+    free(fm->author);
+    free(fm->summary);
+    free(fm->unknown);
+    frontmatter_init(fm);
+}
+
+/* next_line: the line at *pos (without its end), advancing *pos past it. */
+static int
+next_line(const char *s, size_t n, size_t *pos, const char **line, size_t *len)
+{
+    size_t start = *pos, end = start;
+
+    if (start >= n)
+        return 0;
+    while (end < n && s[end] != '\n' && s[end] != '\r')
+        end++;
+    *line = s + start;
+    *len = end - start;
+    if (end < n && s[end] == '\r')
+        end++;
+    if (end < n && s[end] == '\n')
+        end++;
+    *pos = end;
+    return 1;
+}
+
+static int
+is_fence(const char *line, size_t len)
+{
+    utf8_trim(&line, &len);
+    return len == 3 && memcmp(line, "---", 3) == 0;
+}
+
+/* split_key: finds the first ':' or '：' and returns the key length. */
+static int
+split_key(const char *line, size_t len, size_t *klen, const char **value,
+          size_t *vlen)
+{
+    const char *colon = memchr(line, ':', len);
+    const char *wide = NULL;
+    size_t i;
+
+    for (i = 0; i + 3 <= len; i++)
+        if (memcmp(line + i, "\xEF\xBC\x9A", 3) == 0) {
+            wide = line + i;
+            break;
+        }
+    if (colon == NULL || (wide != NULL && wide < colon))
+        colon = wide;
+    if (colon == NULL || colon == line)
+        return -1;
+    *klen = (size_t)(colon - line);
+    *value = colon + (colon == wide ? 3 : 1);
+    *vlen = len - (size_t)(*value - line);
+    return 0;
+}
+
+static char *
+clean_value(const char *v, size_t n)
+{
+    utf8_trim(&v, &n);
+    if (n >= 2 && ((v[0] == '"' && v[n - 1] == '"') ||
+                   (v[0] == '\'' && v[n - 1] == '\''))) {
+        v++;
+        n -= 2;
+    }
+    return utf8_clean(v, n);
+}
+
+static int
+set_date(int64_t *field, const char *v, int tz, struct err *err)
+{
+    if (date_parse_any(v, strlen(v), tz, field) < 0)
+        return err_set(err, ERR_PARSE, "'%s' is not a date", v);
+    return 0;
+}
+
+static int
+set_url(char **field, char *v, struct err *err)
+{
+    if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+        return err_set(err, ERR_PARSE, "url '%s' is not absolute http(s)", v);
+    *field = v;
+    return 0;
+}
+
+/* apply: stores one key; takes ownership of v. */
+static int
+apply(struct frontmatter *fm, const char *key, char *v, int tz, struct err *err)
+{
+    static const char *const names[] = { "id",     "title",  "category",
+                                         "source", "author", "summary" };
+    char **fields[] = { &fm->id,     &fm->title,  &fm->category,
+                        &fm->source, &fm->author, &fm->summary };
+    int rc = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(key, names[i]) != 0)
+            continue;
+        if (*fields[i] != NULL) {
+            free(v);
+            return err_set(err, ERR_PARSE, "'%s' given twice", key);
+        }
+        *fields[i] = v;
+        return 0;
+    }
+    if (strcmp(key, "url") == 0 && fm->url == NULL)
+        return set_url(&fm->url, v, err) < 0 ? (free(v), -1) : 0;
+    if ((strcmp(key, "published") == 0 || strcmp(key, "date") == 0) &&
+        fm->published == 0)
+        rc = set_date(&fm->published, v, tz, err);
+    else if (strcmp(key, "updated") == 0 && fm->updated == 0)
+        rc = set_date(&fm->updated, v, tz, err);
+    else if (strcmp(key, "url") == 0 || strcmp(key, "published") == 0 ||
+             strcmp(key, "date") == 0 || strcmp(key, "updated") == 0)
+        rc = err_set(err, ERR_PARSE, "'%s' given twice", key);
+    else if (fm->unknown == NULL)
+        fm->unknown = xstrdup(key);
+    free(v);
+    return rc;
+}
+
+static int
+parse_entry(struct frontmatter *fm, const char *line, size_t len, int tz,
+            struct err *err)
+{
+    const char *value;
+    size_t klen, vlen;
+    char key[32];
+    char *k;
+
+    if (split_key(line, len, &klen, &value, &vlen) < 0)
+        return err_set(err, ERR_PARSE, "expected 'key: value'");
+    if (vlen > FM_MAX_VALUE)
+        return err_set(err, ERR_PARSE, "value longer than %d bytes",
+                       FM_MAX_VALUE);
+    k = clean_value(line, klen);
+    if (strlen(k) >= sizeof(key)) {
+        free(k);
+        return err_set(err, ERR_PARSE, "key too long");
+    }
+    memcpy(key, k, strlen(k) + 1);
+    free(k);
+    return apply(fm, key, clean_value(value, vlen), tz, err);
+}
+
+int
+frontmatter_parse(const char *s, size_t n, int tz_offset,
+                  struct frontmatter *fm, size_t *consumed, struct err *err)
+{
+    size_t pos = 0, len, lineno = 1;
+    const char *line;
+
+    *consumed = 0;
+    if (!next_line(s, n, &pos, &line, &len) || !is_fence(line, len))
+        return 0;
+    while (next_line(s, n, &pos, &line, &len)) {
+        lineno++;
+        if (is_fence(line, len)) {
+            fm->lines = lineno;
+            *consumed = pos;
+            return 0;
+        }
+        if (lineno > FM_MAX_LINES)
+            break;
+        if (utf8_is_blank(line, len) || line[0] == '#')
+            continue;
+        if (parse_entry(fm, line, len, tz_offset, err) < 0)
+            return err_prefix(err, "line %zu", lineno);
+    }
+    return err_set(err, ERR_PARSE,
+                   "line 1: front matter not closed by '---' within %d lines",
+                   FM_MAX_LINES);
+}

@@ -1,0 +1,252 @@
+/*
+ * utf8: decoding, validation and the white-space and XML character rules.
+ * Decoding is strict (no overlongs, no surrogates, nothing past U+10FFFF) so
+ * that what the store holds is valid for every consumer downstream.
+ */
+#include "tidings/utf8.h"
+
+#include "tidings/buf.h"
+#include "tidings/xalloc.h"
+
+size_t
+utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c = u[0], min;
+    size_t len, i;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2, c &= 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3, c &= 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4, c &= 0x07, min = 0x10000;
+    } else {
+        goto bad;
+    }
+    if (n < len)
+        goto bad;
+    for (i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            goto bad;
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        goto bad;
+    *cp = c;
+    return len;
+bad:
+    *cp = 0xFFFD;
+    return 1;
+}
+
+size_t
+utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* is_bad: U+FFFD from a one-byte step is a decoding error; a real U+FFFD
+ * in the text is three bytes long. */
+static int
+is_bad(uint32_t cp, size_t len)
+{
+    return cp == 0xFFFD && len == 1;
+}
+
+size_t
+utf8_check(const char *s, size_t n)
+{
+    size_t i = 0, len;
+    uint32_t cp;
+
+    while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        len = utf8_decode(s + i, n - i, &cp);
+        if (is_bad(cp, len))
+            return i;
+        i += len;
+    }
+    return n;
+}
+
+size_t
+utf8_length(const char *s, size_t n)
+{
+    size_t i, count = 0;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            count++;
+    return count;
+}
+
+size_t
+utf8_prefix(const char *s, size_t n, size_t max_chars)
+{
+    size_t i = 0, chars = 0;
+    uint32_t cp;
+
+    while (i < n && chars < max_chars) {
+        i += utf8_decode(s + i, n - i, &cp);
+        chars++;
+    }
+    return i;
+}
+
+int
+utf8_is_space(uint32_t cp)
+{
+    switch (cp) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF:
+        return 1;
+    default:
+        return cp >= 0x2000 && cp <= 0x200B;
+    }
+}
+
+int
+utf8_is_xml_char(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp == 0x9 || cp == 0xA || cp == 0xD;
+    return cp <= 0xD7FF || (cp >= 0xE000 && cp <= 0xFFFD) ||
+           (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+void
+utf8_trim(const char **s, size_t *n)
+{
+    const char *p = *s, *end = *s + *n;
+    uint32_t cp;
+    size_t len;
+
+    while (p < end) {
+        len = utf8_decode(p, (size_t)(end - p), &cp);
+        if (!utf8_is_space(cp))
+            break;
+        p += len;
+    }
+    while (end > p) {
+        const char *q = end - 1;
+
+        while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
+            q--;
+        utf8_decode(q, (size_t)(end - q), &cp);
+        if (!utf8_is_space(cp))
+            break;
+        end = q;
+    }
+    *s = p;
+    *n = (size_t)(end - p);
+}
+
+int
+utf8_is_blank(const char *s, size_t n)
+{
+    utf8_trim(&s, &n);
+    return n == 0;
+}
+
+/* append_filtered: the walk behind utf8_append_clean/_xml.  Runs of
+ * characters that are kept are appended in one piece. */
+static int
+append_filtered(struct buf *b, const char *s, size_t n, int collapse)
+{
+    size_t i = 0, len, start = 0;
+    int pending_space = 0, any = 0;
+    uint32_t cp;
+
+    while (i < n) {
+        if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F &&
+            !(collapse && s[i] == ' ')) {
+            i++;
+            continue;
+        }
+        len = utf8_decode(s + i, n - i, &cp);
+        if (!is_bad(cp, len) && utf8_is_xml_char(cp) &&
+            !(collapse && utf8_is_space(cp))) {
+            i += len;
+            continue;
+        }
+        /* s[i] ends a run of kept characters */
+        if (i > start) {
+            if (pending_space)
+                buf_putc(b, ' ');
+            buf_append(b, s + start, i - start);
+            any = 1;
+            pending_space = 0;
+        }
+        if (collapse && utf8_is_space(cp))
+            pending_space = any;
+        i += len;
+        start = i;
+    }
+    if (i > start) {
+        if (pending_space)
+            buf_putc(b, ' ');
+        buf_append(b, s + start, i - start);
+    }
+    return buf_failed(b) ? -1 : 0;
+}
+
+int
+utf8_append_clean(struct buf *b, const char *s, size_t n)
+{
+    return append_filtered(b, s, n, 1);
+}
+
+int
+utf8_append_xml(struct buf *b, const char *s, size_t n)
+{
+    return append_filtered(b, s, n, 0);
+}
+
+char *
+utf8_clean(const char *s, size_t n)
+{
+    struct buf b = BUF_INIT;
+
+    utf8_append_clean(&b, s, n);
+    return buf_detach(&b, NULL);
+}

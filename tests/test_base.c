@@ -1,0 +1,216 @@
+/*
+ * Tests of the base modules: buf, utf8, hash, date, charset.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "tidings/buf.h"
+#include "tidings/charset.h"
+#include "tidings/date.h"
+#include "tidings/err.h"
+#include "tidings/hash.h"
+#include "tidings/utf8.h"
+
+static void
+buf_basics(void)
+{
+    struct buf b = BUF_INIT;
+
+    CHECK(b.data != NULL && b.data[0] == '\0');
+    buf_puts(&b, "abc");
+    buf_appendf(&b, "%d", 42);
+    CHECK_STR_EQ(b.data, "abc42");
+    CHECK_INT_EQ(b.len, 5);
+    buf_truncate(&b, 2);
+    CHECK_STR_EQ(b.data, "ab");
+    buf_release(&b);
+    CHECK(b.len == 0 && b.data[0] == '\0');
+}
+
+static void
+buf_cap_is_sticky(void)
+{
+    struct buf b;
+
+    buf_init(&b, 4);
+    CHECK(buf_append(&b, "abcd", 4) == 0);
+    CHECK(buf_putc(&b, 'e') < 0);
+    CHECK(buf_failed(&b));
+    CHECK(buf_puts(&b, "") < 0); /* sticky even for nothing */
+    CHECK_STR_EQ(b.data, "abcd");
+    buf_reset(&b);
+    CHECK(!buf_failed(&b));
+    CHECK(buf_appendf(&b, "%s", "12345") < 0);
+    buf_release(&b);
+}
+
+static void
+utf8_decoding(void)
+{
+    uint32_t cp;
+
+    CHECK_INT_EQ(utf8_decode("\xE4\xB8\xAD", 3, &cp), 3);
+    CHECK_INT_EQ(cp, 0x4E2D);
+    CHECK_INT_EQ(utf8_decode("\xC0\x80", 2, &cp), 1); /* overlong */
+    CHECK_INT_EQ(cp, 0xFFFD);
+    CHECK_INT_EQ(utf8_decode("\xED\xA0\x80", 3, &cp), 1); /* surrogate */
+    CHECK_INT_EQ(utf8_decode("\xE4\xB8", 2, &cp), 1);     /* truncated */
+    CHECK_INT_EQ(utf8_check("ok\xEF\xBF\xBD", 5), 5);     /* real U+FFFD */
+    CHECK_INT_EQ(utf8_check("ab\xFF", 3), 2);
+}
+
+static void
+utf8_white_space(void)
+{
+    const char *s = "\xC2\xA0\xE3\x80\x80 标题 \xE3\x80\x80";
+    size_t n = strlen(s);
+    char *c;
+
+    utf8_trim(&s, &n);
+    CHECK_INT_EQ(n, 6);
+    CHECK(memcmp(s, "标题", 6) == 0);
+    CHECK(utf8_is_blank("\xC2\xA0 \t\xE3\x80\x80", 7));
+    c = utf8_clean("  a\xC2\xA0\xC2\xA0"
+                   "b\x01 c\xEF\xBF\xBE ",
+                   16);
+    CHECK_STR_EQ(c, "a b c");
+    free(c);
+}
+
+static void
+hash_is_split_independent(void)
+{
+    struct hash h;
+    const char *text = "千帆竞发春潮涌 万马追风正逢时――满洲里海关精神文明建设";
+    size_t n = strlen(text), i;
+    uint64_t whole = hash64(text, n);
+    char hex[HASH_HEX_LEN + 1];
+
+    for (i = 0; i <= n; i += 7) {
+        hash_init(&h);
+        hash_update(&h, text, i);
+        hash_update(&h, text + i, n - i);
+        CHECK(hash_final(&h) == whole);
+    }
+    CHECK(hash64("a", 1) != hash64("b", 1));
+    CHECK(hash64("", 0) != hash64("\0", 1));
+    hash_hex(0x0123456789abcdefULL, hex);
+    CHECK_STR_EQ(hex, "0123456789abcdef");
+}
+
+static void
+date_text_forms(void)
+{
+    int64_t t = 0, want = date_make(2013, 6, 5, 10, 20, 0, 8 * 3600);
+    const int tz = 8 * 3600;
+
+    CHECK(date_parse_text("2013-06-05 10:20", 16, tz, &t) == 0);
+    CHECK_INT_EQ(t, want);
+    CHECK(date_parse_text("2013-06-05T10:20:00+08:00", 25, 0, &t) == 0);
+    CHECK_INT_EQ(t, want);
+    CHECK(date_parse_text("2013-06-05T02:20:00Z", 20, tz, &t) == 0);
+    CHECK_INT_EQ(t, want);
+    CHECK(date_parse_text("2013年6月5日 10:20", strlen("2013年6月5日 10:20"),
+                          tz, &t) == 0);
+    CHECK_INT_EQ(t, want);
+    CHECK(date_parse_text("2013年06月05日10时20分",
+                          strlen("2013年06月05日10时20分"), tz, &t) == 0);
+    CHECK_INT_EQ(t, want);
+    CHECK(date_parse_text("２０１３-０６-０５ １０：２０",
+                          strlen("２０１３-０６-０５ １０：２０"), tz,
+                          &t) == 0);
+    CHECK_INT_EQ(t, want);
+    CHECK(date_parse_text("2013/6/5", 8, tz, &t) == 0);
+    CHECK_INT_EQ(t, date_make(2013, 6, 5, 0, 0, 0, tz));
+    CHECK(date_parse_text("2013-02-30", 10, tz, &t) < 0);
+    CHECK(date_parse_text("2013-06-05 25:00", 16, tz, &t) < 0);
+    CHECK(date_parse_text("yesterday", 9, tz, &t) < 0);
+    CHECK(date_parse_text("2013-06-05 and more", 19, tz, &t) < 0);
+}
+
+static void
+date_rfc822_forms(void)
+{
+    int64_t t = 0;
+
+    CHECK(date_parse_rfc822("Sun, 5 Jan 2020 10:00 GMT", 25, &t) == 0);
+    CHECK_INT_EQ(t, date_make(2020, 1, 5, 10, 0, 0, 0));
+    CHECK(date_parse_rfc822("Sun, 05 Jan 2020 10:00:00 +0800", 31, &t) == 0);
+    CHECK_INT_EQ(t, date_make(2020, 1, 5, 2, 0, 0, 0));
+    CHECK(date_parse_rfc822("5 January 2020 10:00:00 EST", 27, &t) == 0);
+    CHECK_INT_EQ(t, date_make(2020, 1, 5, 15, 0, 0, 0));
+    CHECK(date_parse_rfc822("Sun, 05 Jan 20 10:00:00 PDT", 27, &t) == 0);
+    CHECK_INT_EQ(t, date_make(2020, 1, 5, 17, 0, 0, 0));
+    CHECK(date_parse_rfc822("Sun, 32 Jan 2020 10:00 GMT", 26, &t) < 0);
+    CHECK(date_parse_http("Sun, 06 Nov 1994 08:49:37 GMT", 29, &t) == 0);
+    CHECK_INT_EQ(t, 784111777);
+    CHECK(date_parse_http("Sunday, 06-Nov-94 08:49:37 GMT", 30, &t) == 0);
+    CHECK_INT_EQ(t, 784111777);
+    CHECK(date_parse_http("Sun Nov  6 08:49:37 1994", 24, &t) == 0);
+    CHECK_INT_EQ(t, 784111777);
+}
+
+static void
+date_formats(void)
+{
+    char out[DATE_MAX];
+    int64_t t = date_make(2013, 6, 5, 10, 20, 0, 8 * 3600);
+
+    date_format_rfc3339(t, 8 * 3600, out);
+    CHECK_STR_EQ(out, "2013-06-05T10:20:00+08:00");
+    date_format_rfc822(t, 8 * 3600, out);
+    CHECK_STR_EQ(out, "Wed, 05 Jun 2013 10:20:00 +0800");
+    date_format_rfc822(t, -5 * 3600 - 1800, out);
+    CHECK_STR_EQ(out, "Tue, 04 Jun 2013 20:50:00 -0530");
+    date_format_http(784111777, out);
+    CHECK_STR_EQ(out, "Sun, 06 Nov 1994 08:49:37 GMT");
+    date_format_rfc3339(-1, 0, out);
+    CHECK_STR_EQ(out, "1969-12-31T23:59:59+00:00");
+}
+
+static void
+charset_conversions(void)
+{
+    struct buf out = BUF_INIT;
+    struct err err = ERR_INIT;
+    const char *used = NULL;
+    /* "中文" in GB18030, UTF-16LE with BOM, UTF-8 with BOM */
+    const char gb[] = "\xD6\xD0\xCE\xC4";
+    const char u16[] = "\xFF\xFE\x2D\x4E\x87\x65";
+    const char u8[] = "\xEF\xBB\xBF\xE4\xB8\xAD\xE6\x96\x87";
+
+    CHECK(charset_to_utf8(gb, 4, NULL, &out, &used, &err) == 0);
+    CHECK_STR_EQ(out.data, "中文");
+    CHECK_STR_EQ(used, "GB18030");
+    buf_reset(&out);
+    CHECK(charset_to_utf8(u16, 6, NULL, &out, &used, &err) == 0);
+    CHECK_STR_EQ(out.data, "中文");
+    buf_reset(&out);
+    CHECK(charset_to_utf8(u8, 9, NULL, &out, &used, &err) == 0);
+    CHECK_STR_EQ(out.data, "中文");
+    buf_reset(&out);
+    CHECK(charset_to_utf8(gb, 4, "gbk", &out, &used, &err) == 0);
+    CHECK_STR_EQ(out.data, "中文");
+    buf_reset(&out);
+    CHECK(charset_to_utf8("\xD6", 1, NULL, &out, NULL, &err) < 0);
+    CHECK(err.code == ERR_PARSE);
+    CHECK(charset_to_utf8("x", 1, "no-such-charset", &out, NULL, &err) < 0);
+    CHECK(err.code == ERR_USAGE);
+    CHECK(charset_to_utf8(gb, 4, "UTF-8", &out, NULL, &err) < 0);
+    CHECK(strstr(err.msg, "byte 0") != NULL);
+    buf_release(&out);
+}
+
+const struct test tests_base[] = {
+    { "buf_basics", buf_basics },
+    { "buf_cap_is_sticky", buf_cap_is_sticky },
+    { "utf8_decoding", utf8_decoding },
+    { "utf8_white_space", utf8_white_space },
+    { "hash_is_split_independent", hash_is_split_independent },
+    { "date_text_forms", date_text_forms },
+    { "date_rfc822_forms", date_rfc822_forms },
+    { "date_formats", date_formats },
+    { "charset_conversions", charset_conversions },
+    { NULL, NULL },
+};

@@ -1,0 +1,59 @@
+#ifndef TIDINGS_TESTUTIL_H
+#define TIDINGS_TESTUTIL_H
+
+/*
+ * Helpers for tests: the per-test directory, files, and running programs
+ * (tidings itself, xmllint, python) with their output captured.  Paths
+ * returned by test_path are in a small rotating pool of static buffers:
+ * valid for the next few calls, which is all a test needs.
+ */
+
+#include <stddef.h>
+
+#include "tidings/buf.h"
+
+/* test_dir: this test's fresh temporary directory. */
+const char *test_dir(void);
+/* test_path: test_dir()/NAME (printf-style). */
+const char *test_path(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+/* test_fixture: tests/fixtures/NAME (the runner runs from the repo root). */
+const char *test_fixture(const char *name);
+
+int test_write(const char *path, const char *data, size_t len);
+int test_write_str(const char *path, const char *s);
+/* test_read: the file's bytes (NUL-terminated, caller frees), or NULL. */
+char *test_read(const char *path, size_t *len);
+
+struct test_proc {
+    int status;     /* exit status, or 128 + signal */
+    struct buf out; /* stdout */
+    struct buf err; /* stderr */
+};
+
+/* test_run: runs argv (NULL-terminated) with stdin from `in` (may be NULL)
+ * and waits.  Returns 0 when it ran; p must be released with
+ * test_proc_release. */
+int test_run(struct test_proc *p, const char *in, char *const argv[]);
+void test_proc_release(struct test_proc *p);
+
+/* test_conf: writes test_dir()/tidings.conf with the store and output in
+ * test_dir() and the given extra lines appended to [site] (may be NULL);
+ * returns its path. */
+const char *test_conf(const char *site_extra);
+
+/* test_tidings: runs $TIDINGS -c test_dir()/tidings.conf ARGS... (NULL
+ * terminated), under $TIDINGS_WRAPPER when set (valgrind). */
+int test_tidings(struct test_proc *p, const char *arg, ...);
+/* test_tidings_argv: the same with an argument vector. */
+int test_tidings_argv(struct test_proc *p, char *const args[]);
+
+/* test_have: true if the program is on PATH. */
+int test_have(const char *program);
+/* test_slow: true under valgrind, where long tests shrink. */
+int test_slow(void);
+
+/* test_count_substr: occurrences of needle in hay. */
+size_t test_count(const char *hay, const char *needle);
+
+#endif
