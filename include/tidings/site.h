@@ -1,0 +1,88 @@
+#ifndef TIDINGS_SITE_H
+#define TIDINGS_SITE_H
+
+/*
+ * site: the whole site as one value (SPEC 2): a set of documents keyed by
+ * URL path, each with its bytes, gzip bytes, content type, strong ETag and
+ * Last-Modified time.  `build` writes a site to a folder, `serve` holds one
+ * in memory; neither knows how documents are rendered, and both give the
+ * same bytes and ETags for the same site.
+ *
+ * A site is built by adding documents (site_add takes ownership of the
+ * bytes, computes the ETag and the gzip form) and then site_finish, after
+ * which it is immutable and may be shared between threads read-only.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum doc_type {
+    DOC_RSS,  /* application/rss+xml */
+    DOC_ATOM, /* application/atom+xml (feeds and RFC 5005 archives) */
+    DOC_JSON, /* application/feed+json */
+    DOC_HTML, /* text/html */
+    DOC_OPML, /* text/x-opml */
+    DOC_XSL,  /* application/xslt+xml */
+    DOC_TEXT, /* text/plain */
+    DOC_OTHER /* application/octet-stream */
+};
+
+#define SITE_ETAG_MAX 24 /* "\"" 16 hex digits "-gz\"" and NUL */
+
+struct doc {
+    char *path; /* "/rss.xml", "/category/news/atom.xml"; starts with '/' */
+    enum doc_type type;
+    char *body;
+    size_t len;
+    char *gz; /* gzip of body, or NULL when gzip would not be smaller */
+    size_t gz_len;
+    char etag[SITE_ETAG_MAX];    /* "\"<hash of body>\"" */
+    char gz_etag[SITE_ETAG_MAX]; /* "\"<hash of body>-gz\"" */
+    uint64_t hash;               /* of body */
+    int64_t mtime;               /* when these bytes last changed */
+    int immutable;               /* a full archive page: never changes */
+};
+
+struct site {
+    struct doc *docs; /* sorted by path after site_finish */
+    size_t ndocs, cap;
+    int64_t version; /* the store revision it was rendered from, or 0 */
+    size_t bytes;    /* sum of body and gzip lengths */
+};
+
+void site_init(struct site *s);
+/* site_release: frees every document; the site is empty and reusable. */
+void site_release(struct site *s);
+
+/* site_add: adds a document, taking ownership of body (which must come
+ * from xmalloc; len bytes).  Computes hash, ETags and the gzip form.  The
+ * type is taken from the path (site_type_for_path).  Returns the new
+ * document, valid until the next site_add or site_finish. */
+struct doc *site_add(struct site *s, const char *path, char *body, size_t len,
+                     int64_t mtime);
+
+/* site_finish: sorts the documents by path.  Two documents with one path
+ * are a bug in the renderer (asserted). */
+void site_finish(struct site *s);
+
+/* site_find: the document at path, or NULL; "/" finds "/index.html".
+ * Only after site_finish. */
+const struct doc *site_find(const struct site *s, const char *path);
+
+/* site_type_for_path: rss.xml -> RSS, atom.xml and archive/N.xml -> Atom,
+ * .json -> JSON Feed, .html -> HTML, .opml -> OPML, .xsl -> XSLT. */
+enum doc_type site_type_for_path(const char *path);
+/* site_content_type: the Content-Type header value, with charset for
+ * text types. */
+const char *site_content_type(enum doc_type type);
+
+/* site_is_text: true for types that get a .gz beside them and gzip
+ * responses. */
+int site_is_text(enum doc_type type);
+
+/* site_gzip: deflates len bytes in gzip format at a fixed level and with a
+ * zero timestamp, so the same bytes always give the same .gz.  Returns an
+ * xmalloc'd buffer the caller frees. */
+char *site_gzip(const char *body, size_t len, size_t *gz_len);
+
+#endif

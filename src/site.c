@@ -1,0 +1,187 @@
+/*
+ * site: the set of documents.  Documents are appended while rendering and
+ * sorted once at the end, so lookups are a binary search over an array
+ * that no longer changes; a finished site can be read from any number of
+ * threads.  ETags are derived from the bytes alone, so every replica and
+ * the static mirror agree.
+ */
+#include "tidings/site.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "tidings/hash.h"
+#include "tidings/xalloc.h"
+
+void
+site_init(struct site *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+void
+site_release(struct site *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->ndocs; i++) {
+        free(s->docs[i].path);
+        free(s->docs[i].body);
+        free(s->docs[i].gz);
+    }
+    free(s->docs);
+    site_init(s);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+enum doc_type
+site_type_for_path(const char *path)
+{
+    if (ends_with(path, "/rss.xml"))
+        return DOC_RSS;
+    if (ends_with(path, ".xml"))
+        return DOC_ATOM;
+    if (ends_with(path, ".json"))
+        return DOC_JSON;
+    if (ends_with(path, ".html"))
+        return DOC_HTML;
+    if (ends_with(path, ".opml"))
+        return DOC_OPML;
+    if (ends_with(path, ".xsl"))
+        return DOC_XSL;
+    if (ends_with(path, ".txt"))
+        return DOC_TEXT;
+    return DOC_OTHER;
+}
+
+const char *
+site_content_type(enum doc_type type)
+{
+    switch (type) {
+    case DOC_RSS:
+        return "application/rss+xml; charset=utf-8";
+    case DOC_ATOM:
+        return "application/atom+xml; charset=utf-8";
+    case DOC_JSON:
+        return "application/feed+json; charset=utf-8";
+    case DOC_HTML:
+        return "text/html; charset=utf-8";
+    case DOC_OPML:
+        return "text/x-opml; charset=utf-8";
+    case DOC_XSL:
+        return "application/xslt+xml; charset=utf-8";
+    case DOC_TEXT:
+        return "text/plain; charset=utf-8";
+    case DOC_OTHER:
+        break;
+    }
+    return "application/octet-stream";
+}
+
+int
+site_is_text(enum doc_type type)
+{
+    return type != DOC_OTHER;
+}
+
+char *
+site_gzip(const char *body, size_t len, size_t *gz_len)
+{
+    z_stream z;
+    size_t cap;
+    char *out;
+    int rc;
+
+    memset(&z, 0, sizeof(z));
+    /* 15 + 16: gzip wrapper; zlib writes a zero mtime and a fixed OS byte */
+    rc = deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    assert(rc == Z_OK);
+    cap = deflateBound(&z, (uLong)len);
+    out = xmalloc(cap);
+    z.next_in = (Bytef *)(uintptr_t)body;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    rc = deflate(&z, Z_FINISH);
+    assert(rc == Z_STREAM_END);
+    (void)rc;
+    *gz_len = cap - z.avail_out;
+    deflateEnd(&z);
+    return out;
+}
+
+struct doc *
+site_add(struct site *s, const char *path, char *body, size_t len,
+         int64_t mtime)
+{
+    char hex[HASH_HEX_LEN + 1];
+    struct doc *d;
+
+    assert(path[0] == '/');
+    if (s->ndocs == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->docs = xreallocarray(s->docs, s->cap, sizeof(*s->docs));
+    }
+    d = &s->docs[s->ndocs++];
+    memset(d, 0, sizeof(*d));
+    d->path = xstrdup(path);
+    d->type = site_type_for_path(path);
+    d->body = body;
+    d->len = len;
+    d->mtime = mtime;
+    d->hash = hash64(body, len);
+    hash_hex(d->hash, hex);
+    snprintf(d->etag, sizeof(d->etag), "\"%s\"", hex);
+    snprintf(d->gz_etag, sizeof(d->gz_etag), "\"%s-gz\"", hex);
+    if (site_is_text(d->type)) {
+        d->gz = site_gzip(body, len, &d->gz_len);
+        if (d->gz_len >= len) {
+            free(d->gz);
+            d->gz = NULL;
+            d->gz_len = 0;
+        }
+    }
+    s->bytes += d->len + d->gz_len;
+    return d;
+}
+
+static int
+cmp_doc(const void *a, const void *b)
+{
+    return strcmp(((const struct doc *)a)->path, ((const struct doc *)b)->path);
+}
+
+void
+site_finish(struct site *s)
+{
+    size_t i;
+
+    if (s->ndocs > 1)
+        qsort(s->docs, s->ndocs, sizeof(*s->docs), cmp_doc);
+    for (i = 1; i < s->ndocs; i++)
+        assert(strcmp(s->docs[i - 1].path, s->docs[i].path) != 0);
+}
+
+const struct doc *
+site_find(const struct site *s, const char *path)
+{
+    struct doc key;
+
+    if (strcmp(path, "/") == 0)
+        path = "/index.html";
+    key.path = (char *)(uintptr_t)path;
+    if (s->ndocs == 0)
+        return NULL;
+    return bsearch(&key, s->docs, s->ndocs, sizeof(*s->docs), cmp_doc);
+}
