@@ -428,7 +428,9 @@ static enum act
 keep(struct san *s, xmlNode *e, enum tag tag)
 {
     static const char *const href[] = { "href", NULL };
-    static const char *const src[] = { "src", "data-src", "data-original",
+    /* lazy-loading pages keep the real image in data-src and a
+     * placeholder in src */
+    static const char *const src[] = { "data-src", "data-original", "src",
                                        NULL };
     struct node *n = node_new(s, tag);
 
@@ -1000,16 +1002,23 @@ ser_run(const struct san *s, const struct node *c, struct buf *out, int *any)
 {
     const struct node *end;
     struct run r = { 0, 0, 0 };
-    int sub = 0;
+
+    const struct node *first = NULL, *last = NULL;
 
     for (end = c; end != NULL && (is_inline(end->tag) || !kept(end));
-         end = end->next)
-        sub |= is_inline(end->tag) && end->sub;
-    if (!sub)
+         end = end->next) {
+        if (is_inline(end->tag) && end->sub) {
+            first = first ? first : end;
+            last = end;
+        }
+    }
+    if (first == NULL)
         return end;
     if (*any)
         buf_putc(out, '\n');
-    for (; c != end; c = c->next)
+    /* line breaks before the first or after the last visible content of
+     * a run are dropped; what else lies outside is only white space */
+    for (c = first; c != last->next; c = c->next)
         if (is_inline(c->tag))
             ser_inline(s, c, out, &r);
     *any = 1;

@@ -236,9 +236,11 @@ relative_urls_become_absolute(void)
                  "<p><a href=\"x%20y.html\">l</a></p>");
     /* lazy-loading pages keep the real image in data-src */
     CHECK_STR_EQ(san("<p><img src=\"data:image/gif;base64,R0\" "
-                     "data-src=\"/real.jpg\"></p>",
+                     "data-src=\"/real.jpg\"><img src=\"/blank.gif\" "
+                     "data-original=\"/real2.jpg\"></p>",
                      BASE),
-                 "<p><img src=\"https://www.example.org/real.jpg\"></p>");
+                 "<p><img src=\"https://www.example.org/real.jpg\">"
+                 "<img src=\"https://www.example.org/real2.jpg\"></p>");
 }
 
 static void
@@ -265,6 +267,9 @@ white_space_collapses(void)
     CHECK_STR_EQ(
         san("<p> </p><p><br></p><p><em> </em></p><ul><li> </li></ul>", NULL),
         "");
+    /* line breaks at the edges of a paragraph say nothing */
+    CHECK_STR_EQ(san("<p><br>a<br>b<br><br></p><div>c<br></div>", NULL),
+                 "<p>a<br>b</p>\n<p>c</p>");
     CHECK_STR_EQ(san("   ", NULL), "");
     CHECK_STR_EQ(san("", NULL), "");
 }
