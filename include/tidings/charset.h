@@ -21,6 +21,12 @@ size_t charset_bom(const char *s, size_t n, const char **name);
 /* charset_is_utf8_alias: true for names meaning UTF-8 ("utf8", "UTF-8"). */
 int charset_is_utf8_alias(const char *name);
 
+/* charset_canonical: the name to decode `name` with: "GB18030" for the GB
+ * family (GB2312, GBK, CP936: pages labelled GB2312 routinely hold GBK
+ * characters, and GB18030 is a superset of both), "UTF-8" for its
+ * aliases, else name itself. */
+const char *charset_canonical(const char *name);
+
 /* charset_to_utf8: appends the UTF-8 form of s to out (which may carry a
  * cap).  encoding is the name to decode from, or NULL to sniff as above.
  * *used (if set) gets the name of what was used (a static string, or
