@@ -29,6 +29,7 @@
 #include "tidings/date.h"
 #include "tidings/err.h"
 #include "tidings/import_feed.h"
+#include "tidings/import_html.h"
 #include "tidings/import_text.h"
 #include "tidings/store.h"
 #include "tidings/utf8.h"
@@ -58,6 +59,7 @@ static const struct importer {
     import_stream_fn stream;
 } importers[] = {
     { IMPORT_TEXT, "text", import_text_parse, 0, NULL },
+    { IMPORT_HTML, "html", import_html_parse, 1, NULL },
     { IMPORT_FEED, "feed", import_feed_parse, 1, import_feed_stream },
 };
 

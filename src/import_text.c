@@ -625,3 +625,29 @@ out:
     buf_release(&b.para);
     return rc;
 }
+
+int
+import_text_labels(const char *s, size_t n, int tz_offset, char **source,
+                   char **author, int64_t *published)
+{
+    struct header h = { NULL, NULL, 0 };
+    struct line l = { s, n, 0 };
+    int found;
+
+    utf8_trim(&l.s, &l.n);
+    found = labelled(&l, &h, tz_offset);
+    *source = h.source;
+    *author = h.author;
+    if (h.published != 0)
+        *published = h.published;
+    return found;
+}
+
+char *
+import_text_breadcrumb(const char *s, size_t n)
+{
+    struct line l = { s, n, 0 };
+
+    utf8_trim(&l.s, &l.n);
+    return breadcrumb(&l);
+}
