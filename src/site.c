@@ -95,6 +95,15 @@ site_is_text(enum doc_type type)
     return type != DOC_OTHER;
 }
 
+void
+site_cache_control(const struct doc *d, long max_age, char *out, size_t cap)
+{
+    if (d->immutable)
+        snprintf(out, cap, "public, max-age=31536000, immutable");
+    else
+        snprintf(out, cap, "public, max-age=%ld", max_age);
+}
+
 char *
 site_gzip(const char *body, size_t len, size_t *gz_len)
 {

@@ -80,6 +80,12 @@ const char *site_content_type(enum doc_type type);
  * responses. */
 int site_is_text(enum doc_type type);
 
+/* site_cache_control: the Cache-Control value for d, the same in the
+ * server and in the static mirror's header files: "public, max-age=N", or
+ * a year and "immutable" for documents that never change. */
+void site_cache_control(const struct doc *d, long max_age, char *out,
+                        size_t cap);
+
 /* site_gzip: deflates len bytes in gzip format at a fixed level and with a
  * zero timestamp, so the same bytes always give the same .gz.  Returns an
  * xmalloc'd buffer the caller frees. */
