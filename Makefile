@@ -90,9 +90,10 @@ deps:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
+# `make check UPDATE=1` rewrites the golden *.expected files (review them).
 check: deps
 	@$(MAKE) --no-print-directory tidings $(B)/runtests
-	@TIDINGS=$(CURDIR)/tidings $(B)/runtests $(T)
+	@TIDINGS=$(CURDIR)/tidings TIDINGS_UPDATE=$(UPDATE) $(B)/runtests $(T)
 
 asan:
 	@$(MAKE) --no-print-directory deps
