@@ -62,6 +62,7 @@ struct run {
     int64_t mtime;
     int in_batch;
     long batch_files;
+    long batch_changes; /* articles added or updated in the batch */
 };
 
 int
@@ -375,15 +376,23 @@ batch_begin(struct run *r, struct err *err)
         return -1;
     r->in_batch = 1;
     r->batch_files = 0;
+    r->batch_changes = 0;
     return 0;
 }
 
+/* batch_end: commits the batch, or rolls it back when it changed no
+ * article, so that importing the same files again changes nothing in
+ * the store, not even its revision (SPEC 1.5). */
 static int
 batch_end(struct run *r, struct err *err)
 {
     if (!r->in_batch)
         return 0;
     r->in_batch = 0;
+    if (r->batch_changes == 0) {
+        store_rollback(r->store);
+        return 0;
+    }
     return store_commit(r->store, err);
 }
 
@@ -413,6 +422,7 @@ import_one(struct run *r, const char *path, struct err *err)
         r->counts->added += r->file.added;
         r->counts->updated += r->file.updated;
         r->counts->unchanged += r->file.unchanged;
+        r->batch_changes += r->file.added + r->file.updated;
     }
     r->counts->files_done++;
     if (r->ev && r->ev->file_done)
