@@ -285,6 +285,36 @@ date_fallbacks(void)
     test_proc_release(&p);
 }
 
+/* --category names the category of pages without a breadcrumb, in the
+ * normal form; --encoding decodes what sniffing would not. */
+static void
+category_and_encoding_flags(void)
+{
+    struct test_proc p;
+    static const char latin1[] = "Port news\n\nCaf\xe9 opens at the "
+                                 "terminal.\n";
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(test_write_str(test_path("a.txt"), "无面包屑的标题\n\n正文。\n") ==
+          0);
+    CHECK(test_write_str(test_path("b.txt"), latin1) == 0);
+    CHECK(test_tidings(&p, "-q", "import", "--date=2013-06-05", "--category",
+                       " 新闻资讯 // 综合新闻/", test_path("a.txt"),
+                       NULL) == 0);
+    CHECK_INT_EQ(p.status, 0);
+    test_proc_release(&p);
+    CHECK(test_tidings(&p, "show", "1", NULL) == 0);
+    CHECK(has(&p.out, "\ncategory: 新闻资讯/综合新闻\n"));
+    test_proc_release(&p);
+    CHECK(test_tidings(&p, "-q", "import", "--date=2013-06-05",
+                       "--encoding=ISO-8859-1", test_path("b.txt"), NULL) == 0);
+    CHECK_INT_EQ(p.status, 0);
+    test_proc_release(&p);
+    CHECK(test_tidings(&p, "show", "2", NULL) == 0);
+    CHECK(has(&p.out, "\n\n<p>Café opens at the terminal.</p>\n"));
+    test_proc_release(&p);
+}
+
 /* ---- identity and re-import (SPEC 1.5) --------------------------------- */
 
 static void
@@ -667,6 +697,7 @@ const struct test tests_import[] = {
     { "unreadable_file", unreadable_file },
     { "ten_thousand_files", ten_thousand_files },
     { "date_fallbacks", date_fallbacks },
+    { "category_and_encoding_flags", category_and_encoding_flags },
     { "reimport_changes_nothing", reimport_changes_nothing },
     { "edit_updates_in_place", edit_updates_in_place },
     { "feed_id_is_minted_once", feed_id_is_minted_once },
