@@ -731,7 +731,7 @@ is_footer(const struct line *l)
         "上一篇",           "下一篇",       "责任编辑",
         "（责任编辑",       "(责任编辑",    "【责任编辑",
         "Related articles", "Related news", "Related links",
-        "Related stories",
+        "Related stories",  "相关附件",     "附件下载",
     };
     size_t i;
 

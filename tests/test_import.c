@@ -315,6 +315,28 @@ category_and_encoding_flags(void)
     test_proc_release(&p);
 }
 
+/* What `make run` imports: every sample is an article (the GB18030 one
+ * too), and only the seed, which has no date line, warns. */
+static void
+samples_import_cleanly(void)
+{
+    struct test_proc p;
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(test_tidings(&p, "import", "tests/samples", NULL) == 0);
+    CHECK_MSG(p.status == 0, "%s", p.err.data);
+    CHECK_INT_EQ(test_count(p.err.data, "warning:"), 1);
+    CHECK(has(&p.err, "000_6f3282650a6999bc.txt: no date found"));
+    CHECK(has(&p.err, "7 new, 0 updated, 0 unchanged, 0 rejected\n"));
+    test_proc_release(&p);
+    CHECK(test_tidings(&p, "list", NULL) == 0);
+    CHECK(has(&p.out,
+              "\t新闻资讯/地方口岸\t黑河海关\t孙立新\t黑河—布拉戈维申斯克"));
+    CHECK(has(&p.out, "caop-2018-1120\t2018-11-20T15:00:00+08:00\t协会动态\t"
+                      "中国口岸协会\t国际合作部\t"));
+    test_proc_release(&p);
+}
+
 /* ---- identity and re-import (SPEC 1.5) --------------------------------- */
 
 static void
@@ -698,6 +720,7 @@ const struct test tests_import[] = {
     { "ten_thousand_files", ten_thousand_files },
     { "date_fallbacks", date_fallbacks },
     { "category_and_encoding_flags", category_and_encoding_flags },
+    { "samples_import_cleanly", samples_import_cleanly },
     { "reimport_changes_nothing", reimport_changes_nothing },
     { "edit_updates_in_place", edit_updates_in_place },
     { "feed_id_is_minted_once", feed_id_is_minted_once },

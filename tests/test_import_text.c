@@ -334,6 +334,10 @@ footers(void)
                     &err) == 0);
     CHECK_STR_EQ(c.a.body, "<p>正文。</p>");
     release(&c);
+    CHECK(parse_str("首页 > 通知\n标题\n\n正文。\n\n相关附件：\n  回执.doc\n",
+                    &c, &err) == 0);
+    CHECK_STR_EQ(c.a.body, "<p>正文。</p>");
+    release(&c);
 }
 
 static void
