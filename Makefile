@@ -36,7 +36,7 @@ else
 Q := @
 endif
 
-.PHONY: all check asan valgrind fuzz install clean run deps bench-import \
+.PHONY: all check asan valgrind fuzz fuzz-lib install clean run deps bench-import \
 	bench-build bench-serve format format-check samples
 
 all: tidings
@@ -124,10 +124,15 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtidings.a
 	clang $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  -o $@ $^ $(PKG_LIBS)
-build-fuzz/libtidings.a:
-	@$(MAKE) --no-print-directory B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" $@
+# The library is built by a sub-make with B=build-fuzz (through the
+# $(B)/libtidings.a rule); naming that file here as a target with its own
+# recipe would make the sub-make call itself for ever.
+fuzz-lib:
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+	  CFLAGS="$(FUZZ_FLAGS)" build-fuzz/libtidings.a
 fuzz:
 	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory fuzz-lib
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \
 	  n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$n; \

@@ -141,16 +141,20 @@ category_sep_at(const char *s, size_t n)
     return 0;
 }
 
+/* add_level: appends one level, cleaned first: a part made only of
+ * characters that cleaning drops (controls) is no level. */
 static void
 add_level(struct buf *path, const char *part, size_t n, int *levels)
 {
-    utf8_trim(&part, &n);
-    if (n == 0)
-        return;
-    if (path->len)
-        buf_putc(path, '/');
-    utf8_append_clean(path, part, n);
-    ++*levels;
+    char *name = utf8_clean(part, n);
+
+    if (*name != '\0') {
+        if (path->len)
+            buf_putc(path, '/');
+        buf_puts(path, name);
+        ++*levels;
+    }
+    free(name);
 }
 
 char *

@@ -461,6 +461,7 @@ front_matter_categories(void)
         { "新闻资讯 > 综合新闻", "新闻资讯/综合新闻" },
         { "新闻资讯＞综合新闻", "新闻资讯/综合新闻" },
         { "//a//b//", "a/b" },
+        { "新闻\x01/\x01\x02/综合", "新闻/综合" }, /* control-only level */
         { "/", NULL },
         { "a/b/c/d/e/f/g/h/i", NULL },
     };
