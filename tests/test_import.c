@@ -222,6 +222,25 @@ paths_that_are_not_files(void)
     CHECK_INT_EQ(store_count(), 1);
 }
 
+/* A regular file whose read fails (EIO) is reported with the reason,
+ * as root too: /proc/self/mem at offset 0 is one. */
+static void
+read_error(void)
+{
+    struct test_proc p;
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(write_page(test_path("ok.txt"), "标题", "2013-06-05", "正文。") == 0);
+    CHECK(test_tidings(&p, "import", "/proc/self/mem", test_path("ok.txt"),
+                       NULL) == 0);
+    CHECK_INT_EQ(p.status, 1);
+    CHECK_MSG(has(&p.err, "tidings: /proc/self/mem: cannot read: "
+                          "Input/output error\n"),
+              "%s", p.err.data);
+    CHECK(has(&p.err, "1 new, 0 updated, 0 unchanged, 1 rejected\n"));
+    test_proc_release(&p);
+}
+
 /* Without root, a file without read permission is reported too. */
 static void
 unreadable_file(void)
@@ -732,6 +751,7 @@ const struct test tests_import[] = {
     { "bad_files_are_reported", bad_files_are_reported },
     { "huge_single_line", huge_single_line },
     { "paths_that_are_not_files", paths_that_are_not_files },
+    { "read_error", read_error },
     { "unreadable_file", unreadable_file },
     { "ten_thousand_files", ten_thousand_files },
     { "date_fallbacks", date_fallbacks },
