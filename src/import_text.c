@@ -252,12 +252,12 @@ is_home(const char *s)
     return is_one_of(s, names, COUNT(names));
 }
 
-/* is_leaf: a last crumb that names the page, not a category. */
+/* is_leaf: a last crumb that names the page, not a category ("文章"
+ * can be a category of its own, so it is not one of them). */
 static int
 is_leaf(const char *s)
 {
-    static const char *const names[] = { "正文", "内容", "详情", "文章",
-                                         "正文内容" };
+    static const char *const names[] = { "正文", "正文内容", "内容", "详情" };
 
     return is_one_of(s, names, COUNT(names));
 }

@@ -282,6 +282,7 @@ breadcrumbs(void)
         { "首页->新闻中心", "新闻中心" },
         { "首页 > TCP/IP", "TCP／IP" },
         { "首页 > ", NULL },
+        { "首页 > 文章", "文章" },
     };
     struct captured c;
     struct err err = ERR_INIT;
