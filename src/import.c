@@ -81,6 +81,7 @@ struct run {
     int64_t mtime;
     int in_batch;
     long batch_files;
+    long batch_changes; /* articles added or updated in the batch */
 };
 
 int
@@ -122,21 +123,45 @@ cmp_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The folders being walked, from an argument down to the current one, so
+ * that a symbolic link back up (a loop) is not followed round and round. */
+struct ancestor {
+    dev_t dev;
+    ino_t ino;
+    const struct ancestor *up;
+};
+
+static int
+is_ancestor(const struct ancestor *a, const struct stat *sb)
+{
+    for (; a != NULL; a = a->up)
+        if (a->dev == sb->st_dev && a->ino == sb->st_ino)
+            return 1;
+    return 0;
+}
+
 /* walk: adds path, or the files below it (hidden ones skipped).  A path
  * that cannot be read is still listed, so that it is reported when it is
- * opened. */
+ * opened; a folder already being walked higher up is skipped. */
 static void
-walk(struct file_list *l, const char *path, int depth)
+walk(struct file_list *l, const char *path, const struct ancestor *up,
+     int depth)
 {
+    struct ancestor self;
     struct dirent *de;
     struct stat sb;
     DIR *d;
 
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && is_ancestor(up, &sb))
+        return;
     if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode) || depth > MAX_DEPTH ||
         (d = opendir(path)) == NULL) {
         list_add(l, xstrdup(path));
         return;
     }
+    self.dev = sb.st_dev;
+    self.ino = sb.st_ino;
+    self.up = up;
     while ((de = readdir(d)) != NULL) {
         struct buf child = BUF_INIT;
 
@@ -144,7 +169,7 @@ walk(struct file_list *l, const char *path, int depth)
             continue;
         buf_appendf(&child, "%s%s%s", path,
                     path[strlen(path) - 1] == '/' ? "" : "/", de->d_name);
-        walk(l, child.data, depth + 1);
+        walk(l, child.data, &self, depth + 1);
         buf_release(&child);
     }
     closedir(d);
@@ -159,7 +184,9 @@ open_file(const char *path, int *fd, size_t *size, int64_t *mtime,
 {
     struct stat sb;
 
-    if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; for a
+     * regular file it changes nothing. */
+    if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
         return err_errno(err, ERR_IO, "cannot open");
     if (fstat(*fd, &sb) < 0) {
         err_errno(err, ERR_IO, "cannot stat");
@@ -213,7 +240,7 @@ check_size(size_t size, size_t max, struct err *err)
     return 0;
 }
 
-/* is_binary: text files have no NUL and few C0 controls. */
+/* check_text: text files have no NUL and few C0 controls. */
 static int
 check_text(const char *s, size_t n, struct err *err)
 {
@@ -233,6 +260,20 @@ check_text(const char *s, size_t n, struct err *err)
         return err_set(err, ERR_PARSE, "binary data (%zu control bytes)",
                        controls);
     return 0;
+}
+
+/* looks_binary: bytes that are no text in any encoding we guess (a NUL
+ * outside UTF-16) are reported as binary before decoding, rather than as
+ * "not valid GB18030" after it. */
+static int
+looks_binary(const struct buf *raw, const struct import_opts *opts,
+             struct err *err)
+{
+    const char *bom;
+
+    if (opts->encoding != NULL || charset_bom(raw->data, raw->len, &bom) > 0)
+        return 0;
+    return check_text(raw->data, raw->len, err) < 0;
 }
 
 /* ---- sniffing ---------------------------------------------------------- */
@@ -419,14 +460,13 @@ import_sniff(const char *s, size_t n, struct err *err)
     const char *p, *end, *kind = binary_kind(s, n);
     int rc = IMPORT_TEXT;
 
-    if (kind != NULL)
-        return err_set(err, ERR_PARSE, "binary data (%s), not an article",
-                       kind);
     ascii_head(s, n, &head);
     p = skip_space(head.data, head.data + head.len);
     end = head.data + head.len;
     if (memchr(head.data, '\0', head.len) != NULL)
         rc = check_text(head.data, head.len, err);
+    else if (kind != NULL)
+        rc = err_set(err, ERR_PARSE, "binary data (%s), not an article", kind);
     else if (is_json(p, end))
         rc = err_set(err, ERR_PARSE,
                      "JSON is not an input format (JSON Feed "
@@ -546,17 +586,14 @@ parse_whole(struct run *r, const struct importer *imp, int fd, struct buf *raw,
             const struct import_sink *sink, struct err *err)
 {
     struct buf text = BUF_INIT;
-    const char *bom;
     int rc = -1;
 
     if (read_upto(fd, r->opts->max_file_bytes + 1, raw, err) < 0 ||
         check_size(raw->len, r->opts->max_file_bytes, err) < 0)
         goto out;
+    if (looks_binary(raw, r->opts, err))
+        goto out;
     if (imp->raw) {
-        /* UTF-16 is the one encoding with NUL bytes in text */
-        if (charset_bom(raw->data, raw->len, &bom) != 2 &&
-            check_text(raw->data, raw->len, err) < 0)
-            goto out;
         rc = imp->parse(raw->data, raw->len, r->opts, sink, err);
         goto out;
     }
@@ -613,15 +650,23 @@ batch_begin(struct run *r, struct err *err)
         return -1;
     r->in_batch = 1;
     r->batch_files = 0;
+    r->batch_changes = 0;
     return 0;
 }
 
+/* batch_end: commits the batch, or rolls it back when it changed no
+ * article, so that importing the same files again changes nothing in
+ * the store, not even its revision (SPEC 1.5). */
 static int
 batch_end(struct run *r, struct err *err)
 {
     if (!r->in_batch)
         return 0;
     r->in_batch = 0;
+    if (r->batch_changes == 0) {
+        store_rollback(r->store);
+        return 0;
+    }
     return store_commit(r->store, err);
 }
 
@@ -651,6 +696,7 @@ import_one(struct run *r, const char *path, struct err *err)
         r->counts->added += r->file.added;
         r->counts->updated += r->file.updated;
         r->counts->unchanged += r->file.unchanged;
+        r->batch_changes += r->file.added + r->file.updated;
     }
     r->counts->files_done++;
     if (r->ev && r->ev->file_done)
@@ -679,7 +725,7 @@ import_run(struct store *store, const struct import_opts *opts,
     for (i = 0; i < (size_t)npaths; i++) {
         size_t first = files.len;
 
-        walk(&files, paths[i], 0);
+        walk(&files, paths[i], NULL, 0);
         qsort(files.v + first, files.len - first, sizeof(*files.v), cmp_path);
     }
     counts->files_total = (long)files.len;

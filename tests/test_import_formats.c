@@ -79,8 +79,10 @@ sniffing_refuses_what_is_no_input(void)
     CHECK_INT_EQ(
         import_sniff("<?xml version=\"1.0\"?><xsl:stylesheet>", 37, &err), -1);
     CHECK_INT_EQ(import_sniff("\x1f\x8b\x08\0\0\0\0\0", 8, &err), -1);
-    CHECK_MSG(strstr(err.msg, "gzip") != NULL, "%s", err.msg);
+    CHECK_MSG(strstr(err.msg, "binary data (NUL byte at offset 3)") != NULL,
+              "%s", err.msg);
     CHECK_INT_EQ(import_sniff("%PDF-1.4\n", 9, &err), -1);
+    CHECK_MSG(strstr(err.msg, "binary data (PDF)") != NULL, "%s", err.msg);
     CHECK_INT_EQ(import_sniff("abc\0def", 7, &err), -1);
     CHECK_MSG(strstr(err.msg, "binary") != NULL, "%s", err.msg);
     /* a bracket that is not JSON is page text */

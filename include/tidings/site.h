@@ -61,6 +61,11 @@ void site_release(struct site *s);
 struct doc *site_add(struct site *s, const char *path, char *body, size_t len,
                      int64_t mtime);
 
+/* site_add_gz: as site_add, with the gzip form given (owned, from xmalloc;
+ * NULL to compute it), for sites read back from a folder. */
+struct doc *site_add_gz(struct site *s, const char *path, char *body,
+                        size_t len, char *gz, size_t gz_len, int64_t mtime);
+
 /* site_finish: sorts the documents by path.  Two documents with one path
  * are a bug in the renderer (asserted). */
 void site_finish(struct site *s);
@@ -79,6 +84,12 @@ const char *site_content_type(enum doc_type type);
 /* site_is_text: true for types that get a .gz beside them and gzip
  * responses. */
 int site_is_text(enum doc_type type);
+
+/* site_cache_control: the Cache-Control value for d, the same in the
+ * server and in the static mirror's header files: "public, max-age=N", or
+ * a year and "immutable" for documents that never change. */
+void site_cache_control(const struct doc *d, long max_age, char *out,
+                        size_t cap);
 
 /* site_gzip: deflates len bytes in gzip format at a fixed level and with a
  * zero timestamp, so the same bytes always give the same .gz.  Returns an

@@ -1,0 +1,47 @@
+#ifndef TIDINGS_EXPORT_H
+#define TIDINGS_EXPORT_H
+
+/*
+ * export: a site on disk, the static mirror (SPEC 3 `build`).  The folder
+ * holds every document at its path, a .gz beside every text document (for
+ * static hosts that serve precompressed files), `_headers` (Netlify and
+ * Cloudflare Pages form) and `tidings.nginx.conf` (an nginx include) giving
+ * each path its Content-Type and Cache-Control, and `.tidings-manifest`, the
+ * list of files tidings wrote, so that a later build removes exactly the
+ * files it wrote that are no longer in the site and nothing else.
+ *
+ * Each file is written to a temporary name in the same folder and renamed,
+ * so a reader (or a crash) never sees half a file under a real name.  A
+ * file whose bytes are already right is not touched, so its mtime stays;
+ * a file that is written gets the document's mtime (when its bytes last
+ * changed), so that `serve --from` gives the same Last-Modified as `serve`.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct err;
+struct site;
+
+#define EXPORT_MANIFEST ".tidings-manifest"
+#define EXPORT_HEADERS  "_headers"
+#define EXPORT_NGINX    "tidings.nginx.conf"
+
+struct export_stats {
+    long written, unchanged, removed;
+};
+
+/* export_write: writes site into dir (created if missing).  max_age is
+ * the Cache-Control max-age for documents that can change.  Returns 0, or
+ * -1 with ERR_IO naming the file; files written before the failure stay
+ * (each is whole), and the manifest is rewritten only at the end. */
+int export_write(const struct site *site, const char *dir, long max_age,
+                 struct export_stats *st, struct err *err);
+
+/* export_load: reads a folder written by export_write into site (which
+ * the caller has site_init'ed), for `serve --from`: the documents the
+ * manifest lists, their .gz forms when present, their mtimes and whether
+ * they are immutable.  Returns 0, or -1 with ERR_IO / ERR_PARSE. */
+int export_load(struct site *site, const char *dir, struct err *err);
+
+#endif
