@@ -24,6 +24,9 @@ on_error(void *ctx, xmlErrorPtr e)
         return;
     if (e->message != NULL && strstr(e->message, "Excessive depth") != NULL)
         d->too_deep = 1;
+    /* the first fatal error is the one to report, even after others */
+    if (e->level == XML_ERR_FATAL && d->fatal++ == 0)
+        d->errors = 0;
     if (d->errors++ > 0)
         return;
     d->line = e->line;

@@ -286,15 +286,17 @@ atom_link(struct feed *st, const xmlChar **attrs, int n)
 {
     char *rel = attr(attrs, n, "rel", NULL),
          *href = attr(attrs, n, "href", NULL);
-    char *type = attr(attrs, n, "type", NULL), *url = NULL, *slug;
+    char *type = attr(attrs, n, "type", NULL), *url = NULL, *slug = NULL;
     int alternate = rel == NULL || strcmp(rel, "alternate") == 0;
+    int related = rel != NULL && strcmp(rel, "related") == 0;
     int html = type == NULL || strcasecmp(type, "text/html") == 0 ||
                strcasecmp(type, "application/xhtml+xml") == 0;
 
     if (href != NULL)
         url = resolve(base_here(st), href, strlen(href));
-    if (url != NULL && (slug = own_slug(st, url)) != NULL &&
-        (alternate || strcmp(rel, "related") == 0)) {
+    if (url != NULL && (alternate || related))
+        slug = own_slug(st, url);
+    if (slug != NULL) {
         free(st->it.slug);
         st->it.slug = slug;
     } else if (url != NULL && alternate && html &&
@@ -938,7 +940,7 @@ no_entity(void *ctx, const xmlChar *name)
 static int
 decl_encoding(const char *s, size_t n, char *out, size_t cap)
 {
-    const char *end, *p;
+    const char *end, *p, *close;
     size_t len;
     char q;
 
@@ -955,8 +957,8 @@ decl_encoding(const char *s, size_t n, char *out, size_t cap)
     if (p >= end || (*p != '"' && *p != '\''))
         return 0;
     q = *p++;
-    len = strcspn(p, q == '"' ? "\"" : "'");
-    if (p + len >= end || len + 1 > cap)
+    if ((close = memchr(p, q, (size_t)(end - p))) == NULL ||
+        (len = (size_t)(close - p)) + 1 > cap)
         return 0;
     memcpy(out, p, len);
     out[len] = '\0';
@@ -993,8 +995,9 @@ push(struct feed *st, const char *p, size_t n, int last)
         size_t k = n < CHUNK ? n : CHUNK;
 
         xmlParseChunk(st->ctxt, p, (int)k, last && k == n);
-        if (st->failed || !st->ctxt->wellFormed)
-            return -1;
+        if (st->failed || !st->ctxt->wellFormed ||
+            (st->ctxt->instate == XML_PARSER_EOF && !(last && k == n)))
+            return -1; /* not well-formed, or halted */
         if (k > 0)
             p += k;
         n -= k;
@@ -1035,8 +1038,12 @@ feed_release(struct feed *st)
 {
     int i;
 
-    if (st->ctxt != NULL)
+    if (st->ctxt != NULL) {
+        /* libxml2 records entity declarations in a document of its own
+         * even for SAX ("expat compatibility"), never looked up by us */
+        xmlFreeDoc(st->ctxt->myDoc);
         xmlFreeParserCtxt(st->ctxt);
+    }
     item_release(&st->it);
     free(st->feed_link);
     for (i = 0; i < MAX_DEPTH; i++)
@@ -1074,6 +1081,10 @@ run(const char *head, size_t n, int fd, const struct import_opts *opts,
             goto out;
     }
     if (fd >= 0 && push(&st, NULL, 0, 1) < 0)
+        goto out;
+    /* a conversion error halts the push parser without touching
+     * wellFormed; any fatal error fails the feed */
+    if (d.fatal > 0)
         goto out;
     if (st.kind == KIND_NONE)
         err_set(err, ERR_PARSE, "no RSS or Atom root element");

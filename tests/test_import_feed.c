@@ -636,6 +636,33 @@ big_feed_streams_in_bounded_memory(void)
     buf_release(&conf);
 }
 
+/* A byte that is not UTF-8 far past the head (64 KiB) that chose the
+ * decoder: the stream fails at it, and the file imports as nothing. */
+static void
+bad_bytes_deep_in_a_stream(void)
+{
+    struct test_proc p;
+    char *doc;
+    size_t len, cut;
+
+    test_conf(NULL);
+    CHECK(write_big_feed(test_path("bad.xml"), 1000) == 0);
+    doc = test_read(test_path("bad.xml"), &len);
+    CHECK(doc != NULL && len > 200000);
+    cut = len - 500;
+    while (doc[cut] != '<')
+        cut++;
+    doc[cut - 1] = '\xFF';
+    CHECK(test_write(test_path("bad.xml"), doc, len) == 0);
+    free(doc);
+    CHECK(test_tidings(&p, "import", test_path("bad.xml"), NULL) == 0);
+    CHECK_INT_EQ(p.status, 1);
+    CHECK_MSG(strstr(p.err.data, "0 new, 0 updated, 0 unchanged, 1 rejected"),
+              "%s", p.err.data);
+    CHECK_MSG(strstr(p.err.data, "bad.xml: line ") != NULL, "%s", p.err.data);
+    test_proc_release(&p);
+}
+
 const struct test tests_import_feed[] = {
     { "rss2_cdata", rss2_cdata },
     { "rss2_escaped_html", rss2_escaped_html },
@@ -660,5 +687,6 @@ const struct test tests_import_feed[] = {
     { "xxe_never_reads_the_file", xxe_never_reads_the_file },
     { "big_feed_streams_in_bounded_memory",
       big_feed_streams_in_bounded_memory },
+    { "bad_bytes_deep_in_a_stream", bad_bytes_deep_in_a_stream },
     { NULL, NULL },
 };

@@ -14,7 +14,10 @@ struct err;
 
 struct diag {
     int errors;          /* errors and fatal errors seen (warnings are not) */
-    int line;            /* line of the first error, 0 if unknown */
+    int fatal;           /* of them, fatal: the document is not well-formed,
+                          * or its bytes are not in its encoding */
+    int line;            /* of the first fatal error, else of the first
+                          * error; 0 if unknown */
     int too_deep;        /* the parser refused to nest deeper */
     char first[160];     /* its message, without the line break */
     void (*saved)(void); /* the handler to restore, as a generic pointer */
