@@ -36,7 +36,8 @@
 #include "tidings/xalloc.h"
 
 #define MAX_DEPTH   64
-#define SNIFF_BYTES 65536
+#define SNIFF_BYTES 65536 /* read before the importer is chosen */
+#define HEAD_CHARS  4096  /* of them, looked at as text */
 
 typedef int (*import_parse_fn)(const char *s, size_t n,
                                const struct import_opts *opts,
@@ -286,8 +287,9 @@ static const char *const html_roots[] = {
     "span", "strong",  "style",    "table",  "title", "ul",
 };
 
-/* ascii_head: the first bytes of s as ASCII for sniffing: UTF-16 (with a
- * BOM) narrowed, other bytes kept; non-ASCII becomes '?'. */
+/* ascii_head: the first HEAD_CHARS characters of s as ASCII for
+ * sniffing: UTF-16 (with a BOM) narrowed, other bytes kept; non-ASCII
+ * becomes '?'. */
 static void
 ascii_head(const char *s, size_t n, struct buf *out)
 {
@@ -296,7 +298,8 @@ ascii_head(const char *s, size_t n, struct buf *out)
     int wide = i == 2, be = wide && strcmp(bom, "UTF-16BE") == 0;
     unsigned c;
 
-    for (; i < n && out->len < SNIFF_BYTES; i += wide ? 2 : 1) {
+    buf_grow(out, HEAD_CHARS);
+    for (; i < n && out->len < HEAD_CHARS; i += wide ? 2 : 1) {
         if (wide && i + 1 >= n)
             break;
         c = wide ? (unsigned char)s[i + !be] << 8 | (unsigned char)s[i + be]
@@ -457,7 +460,7 @@ int
 import_sniff(const char *s, size_t n, struct err *err)
 {
     struct buf head = BUF_INIT;
-    const char *p, *end, *kind = binary_kind(s, n);
+    const char *p, *end, *bom, *kind = binary_kind(s, n);
     int rc = IMPORT_TEXT;
 
     ascii_head(s, n, &head);
@@ -465,6 +468,8 @@ import_sniff(const char *s, size_t n, struct err *err)
     end = head.data + head.len;
     if (memchr(head.data, '\0', head.len) != NULL)
         rc = check_text(head.data, head.len, err);
+    else if (charset_bom(s, n, &bom) != 2 && memchr(s, '\0', n) != NULL)
+        rc = check_text(s, n, err); /* a NUL further on */
     else if (kind != NULL)
         rc = err_set(err, ERR_PARSE, "binary data (%s), not an article", kind);
     else if (is_json(p, end))

@@ -119,8 +119,14 @@ struct stats {
     size_t links; /* of it, inside <a> */
     size_t punct; /* punctuation marks below */
     size_t own_punct;
+    unsigned marks; /* MARK_* found in the text below */
     double score;
 };
+
+/* What text below an element holds, so that only elements that can be a
+ * byline or a breadcrumb are turned into text and read as one. */
+#define MARK_COLON (1u << 0) /* ':' or '：' (labels) */
+#define MARK_DIGIT (1u << 1) /* a date needs digits */
 
 struct page {
     const struct import_opts *opts;
@@ -142,11 +148,12 @@ struct page {
 
 /* ---- small helpers ----------------------------------------------------- */
 
+/* is_tag: n is element `name`; libxml2's HTML parser lower-cases names. */
 static int
 is_tag(const xmlNode *n, const char *name)
 {
     return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL &&
-           strcasecmp((const char *)n->name, name) == 0;
+           strcmp((const char *)n->name, name) == 0;
 }
 
 static int
@@ -154,8 +161,11 @@ is_one_of(const xmlNode *n, const char *const *names, size_t k)
 {
     size_t i;
 
+    if (n == NULL || n->type != XML_ELEMENT_NODE || n->name == NULL)
+        return 0;
     for (i = 0; i < k; i++)
-        if (is_tag(n, names[i]))
+        if (n->name[0] == (unsigned char)names[i][0] &&
+            strcmp((const char *)n->name, names[i]) == 0)
             return 1;
     return 0;
 }
@@ -165,6 +175,22 @@ static char *
 prop(const xmlNode *n, const char *name)
 {
     return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+/* attr_text: the value of attribute name when libxml2 holds it as one
+ * text node (as it does for HTML), without copying; NULL otherwise. */
+static const char *
+attr_text(const xmlNode *n, const char *name)
+{
+    const xmlAttr *a;
+
+    for (a = n->properties; a != NULL; a = a->next)
+        if (a->name != NULL && strcmp((const char *)a->name, name) == 0)
+            return a->children && a->children->type == XML_TEXT_NODE &&
+                           a->children->next == NULL
+                       ? (const char *)a->children->content
+                       : NULL;
+    return NULL;
 }
 
 static size_t
@@ -228,47 +254,64 @@ line_text(xmlNode *top)
     return s;
 }
 
-/* count: non-space characters and punctuation marks of s. */
-static void
-count(const char *s, size_t *chars, size_t *punct)
+/* is_punct_at: ',', '.', ';' and their CJK forms (，。、；) at s. */
+static int
+is_punct_at(const char *s, size_t len)
 {
-    size_t n = strlen(s), i = 0;
-    uint32_t cp;
+    return (len == 1 && (*s == ',' || *s == '.' || *s == ';')) ||
+           (len == 3 && (memcmp(s, "，", 3) == 0 || memcmp(s, "。", 3) == 0 ||
+                         memcmp(s, "、", 3) == 0 || memcmp(s, "；", 3) == 0));
+}
 
-    while (i < n) {
-        i += utf8_decode(s + i, n - i, &cp);
-        if (utf8_is_space(cp))
+/* count: non-space characters, punctuation marks and MARK_* of s, which
+ * libxml2 gives as valid UTF-8. */
+static void
+count(const char *s, struct stats *st)
+{
+    size_t n = strlen(s), i, len;
+
+    for (i = 0; i < n; i += len) {
+        if (utf8_is_space_at(s + i, n - i, &len))
             continue;
-        (*chars)++;
-        if (cp == ',' || cp == '.' || cp == 0xFF0C || cp == 0x3002 ||
-            cp == 0x3001 || cp == 0xFF1B || cp == ';')
-            (*punct)++;
+        st->own++;
+        st->own_punct += (size_t)is_punct_at(s + i, len);
+        if (s[i] == ':' || (len == 3 && memcmp(s + i, "：", 3) == 0))
+            st->marks |= MARK_COLON;
+        else if ((s[i] >= '0' && s[i] <= '9') ||
+                 (len == 3 && memcmp(s + i, "\xEF\xBC", 2) == 0 &&
+                  (unsigned char)s[i + 2] >= 0x90 &&
+                  (unsigned char)s[i + 2] <= 0x99))
+            st->marks |= MARK_DIGIT;
     }
 }
 
-/* has_word: a token of n's class or id (split at spaces, '-' and '_')
- * starts with one of words. */
+/* has_token: a token of v (split at white space, '-' and '_') starts
+ * with one of words, in any case. */
+static int
+has_token(const char *v, const char *const *words, size_t k)
+{
+    size_t len, j;
+
+    while (*v) {
+        v += strspn(v, " \t\r\n-_");
+        len = strcspn(v, " \t\r\n-_");
+        for (j = 0; j < k && len > 0; j++)
+            if (len >= strlen(words[j]) &&
+                strncasecmp(v, words[j], strlen(words[j])) == 0)
+                return 1;
+        v += len;
+    }
+    return 0;
+}
+
+/* has_word: a token of n's class or id starts with one of words. */
 static int
 has_word(const xmlNode *n, const char *const *words, size_t k)
 {
-    static const char *const attrs[] = { "class", "id" };
-    size_t i, j;
-    int found = 0;
+    const char *v;
 
-    for (i = 0; i < 2 && !found; i++) {
-        char *v = prop(n, attrs[i]), *tok, *save = NULL, *c;
-
-        if (v == NULL)
-            continue;
-        for (c = v; *c; c++)
-            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-        for (tok = strtok_r(v, " \t\r\n-_", &save); tok && !found;
-             tok = strtok_r(NULL, " \t\r\n-_", &save))
-            for (j = 0; j < k && !found; j++)
-                found = strncmp(tok, words[j], strlen(words[j])) == 0;
-        xmlFree(v);
-    }
-    return found;
+    return ((v = attr_text(n, "class")) != NULL && has_token(v, words, k)) ||
+           ((v = attr_text(n, "id")) != NULL && has_token(v, words, k));
 }
 
 static int
@@ -494,7 +537,7 @@ collect(struct page *p)
                 add_element(p, n);
         } else if (n->type == XML_TEXT_NODE && n->content != NULL &&
                    (s = stats_of(p, n->parent)) != NULL) {
-            count((const char *)n->content, &s->own, &s->own_punct);
+            count((const char *)n->content, s);
         }
     }
 }
@@ -517,6 +560,7 @@ measure(struct page *p)
             up->text += s->text;
             up->links += s->links;
             up->punct += s->punct;
+            up->marks |= s->marks;
         }
     }
 }
@@ -814,8 +858,12 @@ byline_text(struct page *p, size_t i)
     const struct stats *s = &p->st[i];
     char *line, *cut;
 
-    if (s->text < 4 || s->text > MAX_LINE || is_tag(p->els[i], "title") ||
-        is_tag(p->els[i], "head") || is_tag(p->els[i], "a"))
+    /* a labelled line has a colon, a bare date line digits */
+    if (s->text < 4 || s->text > MAX_LINE ||
+        !((s->marks & MARK_COLON) ||
+          ((s->marks & MARK_DIGIT) && s->text <= 40)) ||
+        is_tag(p->els[i], "title") || is_tag(p->els[i], "head") ||
+        is_tag(p->els[i], "a"))
         return NULL;
     line = line_text(p->els[i]);
     if ((cut = strstr(line, "【")) != NULL)
@@ -939,7 +987,8 @@ is_crumb_el(xmlNode *e, const struct stats *s)
 {
     static const char *const words[] = { "breadcrumb", "crumb", "position",
                                          "location",   "dqwz",  "weizhi" };
-    char *aria, *t;
+    const char *aria;
+    char *t;
     size_t i;
     int yes = 0;
 
@@ -947,12 +996,12 @@ is_crumb_el(xmlNode *e, const struct stats *s)
         return 0;
     if (has_word(e, words, sizeof(words) / sizeof(words[0])))
         return 1;
-    if ((aria = prop(e, "aria-label")) != NULL) {
-        yes = strcasecmp(aria, "breadcrumb") == 0;
-        xmlFree(aria);
-        if (yes)
-            return 1;
-    }
+    if ((aria = attr_text(e, "aria-label")) != NULL &&
+        strcasecmp(aria, "breadcrumb") == 0)
+        return 1;
+    /* "当前位置：…": only a line with a colon can start with a label */
+    if (!(s->marks & MARK_COLON))
+        return 0;
     t = line_text(e);
     for (i = 0; i < sizeof(crumb_labels) / sizeof(crumb_labels[0]) - 1; i++)
         yes |= strncmp(t, crumb_labels[i], strlen(crumb_labels[i])) == 0;
@@ -1037,66 +1086,52 @@ find_base(struct page *p, struct article *a)
 
 /* ---- the body ---------------------------------------------------------- */
 
-static int
-is_void(const xmlNode *n)
-{
-    static const char *const voids[] = { "br",   "img",   "hr",   "input",
-                                         "meta", "link",  "wbr",  "area",
-                                         "col",  "embed", "param" };
-
-    return is_one_of(n, voids, sizeof(voids) / sizeof(voids[0]));
-}
-
-/* open_tag: the element with the attributes the sanitizer reads. */
+/* start: the start event of element n, with the attributes the
+ * sanitizer reads. */
 static void
-open_tag(struct buf *out, const xmlNode *n)
+start(struct sanitize *z, const xmlNode *n)
 {
     static const char *const keep[] = { "href", "src", "alt", "data-src",
                                         "data-original" };
-    size_t i;
+    const char *attrs[2 * 5 + 1];
+    size_t i, k = 0;
 
-    buf_appendf(out, "<%s", (const char *)n->name);
     for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-        char *v = prop(n, keep[i]);
+        const char *v = attr_text(n, keep[i]);
 
-        if (v == NULL)
-            continue;
-        buf_appendf(out, " %s=\"", keep[i]);
-        html_append_text(out, v, strlen(v));
-        buf_putc(out, '"');
-        xmlFree(v);
+        if (v != NULL) {
+            attrs[k++] = keep[i];
+            attrs[k++] = v;
+        }
     }
-    buf_putc(out, '>');
+    attrs[k] = NULL;
+    sanitize_start(z, (const char *)n->name, attrs);
 }
 
-/* serialize: the children of top as HTML, chrome and skipped elements
- * left out. */
+/* feed: the children of top to the sanitizer, chrome and skipped
+ * elements left out; libxml2's text is valid UTF-8, as it needs. */
 static void
-serialize(const struct page *p, xmlNode *top, struct buf *out)
+feed(const struct page *p, xmlNode *top, struct sanitize *z)
 {
     xmlNode *n = top->children;
-    int down;
 
     while (n != NULL) {
-        down = 0;
         if (n->type == XML_ELEMENT_NODE && !is_hidden_text(n) &&
             !is_skipped(p, n) && !is_chrome(n)) {
-            open_tag(out, n);
-            down = n->children != NULL && !is_void(n);
-            if (!down && !is_void(n))
-                buf_appendf(out, "</%s>", (const char *)n->name);
+            start(z, n);
+            if (n->children != NULL) {
+                n = n->children;
+                continue;
+            }
+            sanitize_end(z);
         } else if (n->type == XML_TEXT_NODE && n->content != NULL) {
-            html_append_text(out, (const char *)n->content,
-                             strlen((const char *)n->content));
-        }
-        if (down) {
-            n = n->children;
-            continue;
+            sanitize_chars(z, (const char *)n->content,
+                           strlen((const char *)n->content));
         }
         while (n != top && n->next == NULL) {
             n = n->parent;
             if (n != top)
-                buf_appendf(out, "</%s>", (const char *)n->name);
+                sanitize_end(z);
         }
         n = n == top ? NULL : n->next;
     }
@@ -1115,6 +1150,64 @@ summarize(const struct buf *text)
     return buf_detach(&out, NULL);
 }
 
+/* entity_at: the character of one of the four references the
+ * sanitizer writes, at s; its length in *len, or 0. */
+static char
+entity_at(const char *s, size_t n, size_t *len)
+{
+    static const struct {
+        const char *ref;
+        char c;
+    } refs[] = {
+        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }
+    };
+    size_t k;
+
+    for (k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
+        *len = strlen(refs[k].ref);
+        if (n >= *len && memcmp(s, refs[k].ref, *len) == 0)
+            return refs[k].c;
+    }
+    return 0;
+}
+
+/* plain_of: the text of the sanitizer's output (its one serialization:
+ * tags, and the four references of html_append_text), a space where a
+ * <br> or <img> stood, white space collapsed.  Exact for that output,
+ * and no HTML parser is needed for it. */
+static void
+plain_of(const char *s, size_t n, struct buf *out)
+{
+    struct buf raw = BUF_INIT;
+    size_t i = 0, start = 0, len;
+    char c;
+
+    while (i < n) {
+        if (s[i] != '<' && s[i] != '&') {
+            i++;
+            continue;
+        }
+        buf_append(&raw, s + start, i - start);
+        if (s[i] == '<') {
+            if (strncmp(s + i, "<br", 3) == 0 || strncmp(s + i, "<img", 4) == 0)
+                buf_putc(&raw, ' ');
+            while (i < n && s[i] != '>')
+                i++;
+            i++;
+        } else if ((c = entity_at(s + i, n - i, &len)) != 0) {
+            buf_putc(&raw, c);
+            i += len;
+        } else {
+            buf_putc(&raw, s[i++]);
+        }
+        start = i;
+    }
+    if (start < n)
+        buf_append(&raw, s + start, n - start);
+    utf8_append_clean(out, raw.data, raw.len);
+    buf_release(&raw);
+}
+
 /* first_paragraph: the start of the body's first paragraph of some
  * length (a short first one is often a byline), for a page that has no
  * description. */
@@ -1123,13 +1216,11 @@ first_paragraph(const char *body)
 {
     const char *s = body, *e;
     struct buf text = BUF_INIT, first = BUF_INIT;
-    struct err err = ERR_INIT;
     char *summary;
 
     while ((s = strstr(s, "<p>")) != NULL && (e = strstr(s, "</p>")) != NULL) {
         buf_reset(&text);
-        if (sanitize_text(s, (size_t)(e - s), &text, &err) < 0)
-            break;
+        plain_of(s, (size_t)(e - s), &text);
         if (first.len == 0)
             buf_append(&first, text.data, text.len);
         if (utf8_length(text.data, text.len) >= MIN_PARAGRAPH)
@@ -1147,12 +1238,13 @@ first_paragraph(const char *body)
 static int
 make_body(struct page *p, struct article *a, struct err *err)
 {
-    struct buf html = BUF_INIT, out = BUF_INIT;
+    struct sanitize *z = sanitize_new(p->base);
+    struct buf out = BUF_INIT;
     int rc;
 
-    serialize(p, p->content, &html);
-    rc = sanitize_html(html.data, html.len, p->base, &out, err);
-    buf_release(&html);
+    feed(p, p->content, z);
+    rc = sanitize_finish(z, &out, err);
+    sanitize_free(z);
     if (rc == 0 && out.len == 0)
         rc = err_set(err, ERR_PARSE, "no article text found");
     if (rc < 0) {

@@ -243,8 +243,7 @@ static const struct tag_info {
 #define NTAGS (sizeof(tag_table) / sizeof(tag_table[0]))
 
 /* A node of the kept or the normalized tree.  Text and attribute values
- * are offsets into struct san's text buffer; `from` links a normalized
- * element to the kept one whose attributes it carries. */
+ * are offsets into struct sanitize's text buffer. */
 struct node {
     enum tag tag;
     size_t off, len;         /* T_TEXT: the text; T_A/T_IMG: href/src */
@@ -260,6 +259,9 @@ struct node_block {
     struct node_block *next;
 };
 
+/* What an input element did, for its end to undo. */
+enum act { ACT_NONE, ACT_PUSH, ACT_BREAK, ACT_SKIP };
+
 /* One element open in the normalized tree. */
 struct entry {
     struct node *node;
@@ -268,7 +270,7 @@ struct entry {
     int pending_break; /* a BREAK arrived: the next inline run gets <br> */
 };
 
-struct san {
+struct sanitize {
     const char *base;
     struct buf text;
     struct node_block *blocks;
@@ -280,12 +282,17 @@ struct san {
     int depth; /* entries in stack, the root included */
     unsigned serial;
     int in_data_table;
+    /* the events: what each open input element did, by depth */
+    enum act acts[WALK_DEPTH];
+    int walk_depth;
+    int skipping; /* open elements whose content goes */
+    int overflow; /* open elements past WALK_DEPTH, ignored */
 };
 
 /* ---- nodes ------------------------------------------------------------- */
 
 static struct node *
-node_new(struct san *s, enum tag tag)
+node_new(struct sanitize *s, enum tag tag)
 {
     struct node_block *b = s->blocks;
     struct node *n;
@@ -315,7 +322,7 @@ node_append(struct node *parent, struct node *child)
 }
 
 static void
-san_release(struct san *s)
+san_release(struct sanitize *s)
 {
     while (s->blocks) {
         struct node_block *next = s->blocks->next;
@@ -327,7 +334,7 @@ san_release(struct san *s)
 }
 
 static const char *
-text_of(const struct san *s, const struct node *n)
+text_of(const struct sanitize *s, const struct node *n)
 {
     return s->text.data + n->off;
 }
@@ -356,39 +363,28 @@ lookup(const char *name)
     return bsearch(low, tag_table, NTAGS, sizeof(tag_table[0]), cmp_tag);
 }
 
-/* attr: the value of attribute name of e, copied into *tmp (which the
- * caller frees) when libxml2 keeps it in pieces; NULL when absent. */
+/* find_attr: the value of attribute name in attrs (name, value pairs,
+ * NULL-terminated), or NULL. */
 static const char *
-attr(xmlNode *e, const char *name, xmlChar **tmp)
+find_attr(const char *const *attrs, const char *name)
 {
-    xmlAttr *a;
-
-    for (a = e->properties; a != NULL; a = a->next) {
-        if (a->name == NULL || strcasecmp((const char *)a->name, name) != 0)
-            continue;
-        if (a->children == NULL)
-            return "";
-        if (a->children->type == XML_TEXT_NODE && a->children->next == NULL)
-            return (const char *)a->children->content;
-        *tmp = xmlNodeListGetString(e->doc, a->children, 1);
-        return *tmp ? (const char *)*tmp : "";
-    }
+    for (; attrs != NULL && attrs[0] != NULL; attrs += 2)
+        if (strcasecmp(attrs[0], name) == 0)
+            return attrs[1] ? attrs[1] : "";
     return NULL;
 }
 
 /* keep_url: resolves the value of the first of names that is present and
  * acceptable into the text buffer; 0 and its place, or -1. */
 static int
-keep_url(struct san *s, xmlNode *e, const char *const *names, struct node *n)
+keep_url(struct sanitize *s, const char *const *attrs, const char *const *names,
+         struct node *n)
 {
     for (; *names != NULL; names++) {
-        xmlChar *tmp = NULL;
-        const char *v = attr(e, *names, &tmp);
+        const char *v = find_attr(attrs, *names);
         size_t before = s->text.len;
-        int rc = v ? url_resolve(s->base, v, strlen(v), &s->text) : -1;
 
-        xmlFree(tmp);
-        if (rc == 0) {
+        if (v != NULL && url_resolve(s->base, v, strlen(v), &s->text) == 0) {
             n->off = before;
             n->len = s->text.len - before;
             buf_putc(&s->text, '\0');
@@ -399,10 +395,9 @@ keep_url(struct san *s, xmlNode *e, const char *const *names, struct node *n)
 }
 
 static void
-keep_alt(struct san *s, xmlNode *e, struct node *n)
+keep_alt(struct sanitize *s, const char *const *attrs, struct node *n)
 {
-    xmlChar *tmp = NULL;
-    const char *v = attr(e, "alt", &tmp);
+    const char *v = find_attr(attrs, "alt");
 
     if (v != NULL) {
         n->has_alt = 1;
@@ -411,13 +406,10 @@ keep_alt(struct san *s, xmlNode *e, struct node *n)
         n->alt_len = s->text.len - n->alt_off;
         buf_putc(&s->text, '\0');
     }
-    xmlFree(tmp);
 }
 
-enum act { ACT_NONE, ACT_PUSH, ACT_BREAK, ACT_SKIP };
-
 static void
-add_break(struct san *s)
+add_break(struct sanitize *s)
 {
     if (s->cur->last == NULL || s->cur->last->tag != T_BREAK)
         node_append(s->cur, node_new(s, T_BREAK));
@@ -425,7 +417,7 @@ add_break(struct san *s)
 
 /* keep: an allowed element; returns what leaving it must undo. */
 static enum act
-keep(struct san *s, xmlNode *e, enum tag tag)
+keep(struct sanitize *s, const char *const *attrs, enum tag tag)
 {
     static const char *const href[] = { "href", NULL };
     /* lazy-loading pages keep the real image in data-src and a
@@ -434,11 +426,11 @@ keep(struct san *s, xmlNode *e, enum tag tag)
                                        NULL };
     struct node *n = node_new(s, tag);
 
-    if (tag == T_A && keep_url(s, e, href, n) < 0)
+    if (tag == T_A && keep_url(s, attrs, href, n) < 0)
         return ACT_NONE;
     if (tag == T_IMG) {
-        if (keep_url(s, e, src, n) == 0) {
-            keep_alt(s, e, n);
+        if (keep_url(s, attrs, src, n) == 0) {
+            keep_alt(s, attrs, n);
             node_append(s->cur, n);
         }
         return ACT_NONE;
@@ -455,9 +447,9 @@ keep(struct san *s, xmlNode *e, enum tag tag)
 }
 
 static enum act
-enter(struct san *s, xmlNode *e)
+enter(struct sanitize *s, const char *name, const char *const *attrs)
 {
-    const struct tag_info *t = e->name ? lookup((const char *)e->name) : NULL;
+    const struct tag_info *t = name ? lookup(name) : NULL;
 
     if (t == NULL)
         return ACT_NONE;
@@ -467,11 +459,11 @@ enter(struct san *s, xmlNode *e)
         add_break(s);
         return ACT_BREAK;
     }
-    return keep(s, e, t->tag);
+    return keep(s, attrs, t->tag);
 }
 
 static void
-leave(struct san *s, enum act a)
+leave(struct sanitize *s, enum act a)
 {
     if (a == ACT_PUSH) {
         s->cur = s->cur->parent;
@@ -481,10 +473,46 @@ leave(struct san *s, enum act a)
     }
 }
 
+/* scan_text: what a run of text (valid UTF-8) holds: TEXT_BAD for a
+ * character XML forbids (a C0 control but tab and line ends, U+FFFE,
+ * U+FFFF), TEXT_SPACE for white space (utf8_is_space), TEXT_VISIBLE for
+ * anything else.  One pass over the bytes, so that CJK text is not
+ * decoded character by character. */
+#define TEXT_BAD     (1u << 0)
+#define TEXT_SPACE   (1u << 1)
+#define TEXT_VISIBLE (1u << 2)
+
+static unsigned
+scan_text(const char *t, size_t n)
+{
+    unsigned found = 0;
+    size_t i, len;
+
+    for (i = 0; i < n; i += len) {
+        unsigned char c = (unsigned char)t[i];
+
+        /* CJK ideographs (E4-E9 leads) are the common case */
+        if (c >= 0xE4 && c <= 0xE9 && i + 2 < n) {
+            found |= TEXT_VISIBLE;
+            len = 3;
+            continue;
+        }
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            found |= TEXT_BAD;
+        if (c == 0xEF && i + 2 < n && (unsigned char)t[i + 1] == 0xBF &&
+            (unsigned char)t[i + 2] >= 0xBE)
+            found |= TEXT_BAD;
+        found |=
+            utf8_is_space_at(t + i, n - i, &len) ? TEXT_SPACE : TEXT_VISIBLE;
+    }
+    return found;
+}
+
 static void
-add_text(struct san *s, const char *t, size_t n)
+add_text(struct sanitize *s, const char *t, size_t n)
 {
     struct node *last = s->cur->last;
+    unsigned found;
 
     if (n == 0)
         return;
@@ -494,39 +522,120 @@ add_text(struct san *s, const char *t, size_t n)
         last->off = s->text.len;
         node_append(s->cur, last);
     }
-    utf8_append_xml(&s->text, t, n);
+    found = scan_text(t, n);
+    if (found & TEXT_BAD) {
+        size_t from = s->text.len;
+
+        utf8_append_xml(&s->text, t, n);
+        found = scan_text(s->text.data + from, s->text.len - from);
+    } else {
+        buf_append(&s->text, t, n);
+    }
     last->len = s->text.len - last->off;
+    last->space |= (found & TEXT_SPACE) != 0;
+    last->sub |= (found & TEXT_VISIBLE) != 0;
 }
 
-/* collect: walks the children of top in document order without
- * recursion, entering and leaving elements. */
-static void
-collect(struct san *s, xmlNode *top)
+void
+sanitize_start(struct sanitize *s, const char *name, const char *const *attrs)
 {
-    enum act acts[WALK_DEPTH];
+    enum act a;
+
+    if (s->walk_depth >= WALK_DEPTH) {
+        s->overflow++;
+        return;
+    }
+    a = s->skipping || s->too_many ? ACT_SKIP : enter(s, name, attrs);
+    s->skipping += a == ACT_SKIP;
+    s->acts[s->walk_depth++] = a;
+}
+
+void
+sanitize_end(struct sanitize *s)
+{
+    enum act a;
+
+    if (s->overflow > 0) {
+        s->overflow--;
+        return;
+    }
+    if (s->walk_depth == 0)
+        return;
+    a = s->acts[--s->walk_depth];
+    if (a == ACT_SKIP)
+        s->skipping--;
+    else
+        leave(s, a);
+}
+
+void
+sanitize_chars(struct sanitize *s, const char *text, size_t n)
+{
+    if (!s->skipping && !s->overflow && !s->too_many)
+        add_text(s, text, n);
+}
+
+/* start_node: the start event of element e, with the attributes the
+ * sanitizer reads. */
+static void
+start_node(struct sanitize *s, xmlNode *e)
+{
+    static const char *const wanted[] = { "href", "src", "alt", "data-src",
+                                          "data-original" };
+    const char *attrs[2 * 5 + 1];
+    xmlChar *copies[5];
+    xmlAttr *a;
+    size_t n = 0, k, i;
+
+    for (a = e->properties; a != NULL && n < 5; a = a->next) {
+        for (k = 0; k < 5 && a->name; k++)
+            if (strcasecmp((const char *)a->name, wanted[k]) == 0)
+                break;
+        if (k == 5)
+            continue;
+        copies[n] = NULL;
+        attrs[2 * n] = (const char *)a->name;
+        if (a->children == NULL)
+            attrs[2 * n + 1] = "";
+        else if (a->children->type == XML_TEXT_NODE && !a->children->next)
+            attrs[2 * n + 1] = (const char *)a->children->content;
+        else
+            attrs[2 * n + 1] = (const char *)(copies[n] = xmlNodeListGetString(
+                                                  e->doc, a->children, 1));
+        n++;
+    }
+    attrs[2 * n] = NULL;
+    sanitize_start(s, (const char *)e->name, attrs);
+    for (i = 0; i < n; i++)
+        xmlFree(copies[i]);
+}
+
+/* collect: the events of the children of top, in document order and
+ * without recursion; dropped elements are not descended into. */
+static void
+collect(struct sanitize *s, xmlNode *top)
+{
     xmlNode *n = top->children;
-    int depth = 0;
 
     while (n != NULL && !s->too_many) {
         if (n->type == XML_ELEMENT_NODE) {
-            acts[depth] = depth + 1 < WALK_DEPTH ? enter(s, n) : ACT_SKIP;
-            if (acts[depth] != ACT_SKIP && n->children != NULL) {
+            start_node(s, n);
+            if (!s->skipping && !s->overflow && n->children != NULL) {
                 n = n->children;
-                depth++;
                 continue;
             }
-            leave(s, acts[depth]);
+            sanitize_end(s);
         } else if ((n->type == XML_TEXT_NODE ||
                     n->type == XML_CDATA_SECTION_NODE) &&
                    n->content != NULL) {
-            add_text(s, (const char *)n->content,
-                     strlen((const char *)n->content));
+            sanitize_chars(s, (const char *)n->content,
+                           strlen((const char *)n->content));
         }
         while (n != NULL && n->next == NULL) {
             n = n->parent;
             if (n == top || n == NULL)
                 return;
-            leave(s, acts[--depth]);
+            sanitize_end(s);
         }
         if (n != NULL)
             n = n->next;
@@ -618,13 +727,13 @@ chain(enum tag p, int p_implied, enum tag t, enum tag *path, int level)
 }
 
 static struct entry *
-top(struct san *s)
+top(struct sanitize *s)
 {
     return &s->stack[s->depth - 1];
 }
 
 static unsigned
-push(struct san *s, struct node *n, int implied)
+push(struct sanitize *s, struct node *n, int implied)
 {
     struct entry *t = top(s), *e;
 
@@ -646,7 +755,7 @@ push(struct san *s, struct node *n, int implied)
 }
 
 static int
-has_open(const struct san *s, enum tag t)
+has_open(const struct sanitize *s, enum tag t)
 {
     int i;
 
@@ -661,7 +770,7 @@ has_open(const struct san *s, enum tag t)
  * depth limit an element that fits is unwrapped rather than closing what
  * holds it, so that text never leaves its table cell. */
 static int
-host(struct san *s, enum tag t)
+host(struct sanitize *s, enum tag t)
 {
     enum tag path[3];
     int k, i;
@@ -682,7 +791,7 @@ host(struct san *s, enum tag t)
 }
 
 static void
-close_to(struct san *s, unsigned serial)
+close_to(struct sanitize *s, unsigned serial)
 {
     int i;
 
@@ -697,7 +806,7 @@ close_to(struct san *s, unsigned serial)
 /* brk: a block-like element began or ended: close what holds inline
  * content and, in an item or cell, remember to break the line. */
 static void
-brk(struct san *s)
+brk(struct sanitize *s)
 {
     enum tag t;
 
@@ -708,18 +817,12 @@ brk(struct san *s)
         top(s)->pending_break = 1;
 }
 
-static int
-is_space_only(const char *p, size_t n)
-{
-    return utf8_is_blank(p, n);
-}
-
 static void
-norm_text(struct san *s, const struct node *k)
+norm_text(struct sanitize *s, const struct node *k)
 {
     struct node *n;
 
-    if (is_space_only(text_of(s, k), k->len)) {
+    if (!k->sub) {
         if (!accepts(top(s)->node->tag, T_TEXT))
             return;
     } else if (host(s, T_TEXT) < 0) {
@@ -728,27 +831,28 @@ norm_text(struct san *s, const struct node *k)
     n = node_new(s, T_TEXT);
     n->off = k->off;
     n->len = k->len;
-    if (is_space_only(text_of(s, k), k->len)) {
+    n->sub = k->sub;
+    n->space = k->space;
+    if (!k->sub) {
         node_append(top(s)->node, n); /* no line break for white space */
         return;
     }
     push(s, n, 0);
 }
 
-static void norm_children(struct san *s, const struct node *k);
-static void norm_element(struct san *s, const struct node *k);
+static void norm_children(struct sanitize *s, const struct node *k);
+static void norm_element(struct sanitize *s, const struct node *k);
 
 /* cell_has_text: the cell holds text other than white space, or an
  * image, that stays in it: in the cell itself or in inline elements, not
  * in table parts, which normalization moves out of it. */
 static int
-cell_has_text(const struct san *s, const struct node *k)
+cell_has_text(const struct sanitize *s, const struct node *k)
 {
     const struct node *c;
 
     for (c = k->first; c != NULL; c = c->next) {
-        if (c->tag == T_IMG ||
-            (c->tag == T_TEXT && !is_space_only(text_of(s, c), c->len)))
+        if (c->tag == T_IMG || (c->tag == T_TEXT && c->sub))
             return 1;
         if ((c->tag == T_A || c->tag == T_STRONG || c->tag == T_EM) &&
             cell_has_text(s, c))
@@ -760,7 +864,7 @@ cell_has_text(const struct san *s, const struct node *k)
 /* count_cells: cells of a table with text of their own, or -1 when
  * anything block-like is inside (a layout table). */
 static int
-count_cells(const struct san *s, const struct node *k)
+count_cells(const struct sanitize *s, const struct node *k)
 {
     const struct node *c;
     int n = 0, m;
@@ -782,7 +886,7 @@ count_cells(const struct san *s, const struct node *k)
 
 /* norm_layout: a layout table's parts become paragraph breaks. */
 static void
-norm_layout(struct san *s, const struct node *k)
+norm_layout(struct sanitize *s, const struct node *k)
 {
     const struct node *c;
 
@@ -801,7 +905,7 @@ norm_layout(struct san *s, const struct node *k)
 }
 
 static void
-norm_element(struct san *s, const struct node *k)
+norm_element(struct sanitize *s, const struct node *k)
 {
     struct node *n;
     unsigned serial;
@@ -836,7 +940,7 @@ norm_element(struct san *s, const struct node *k)
 }
 
 static void
-norm_children(struct san *s, const struct node *k)
+norm_children(struct sanitize *s, const struct node *k)
 {
     const struct node *c;
 
@@ -857,22 +961,12 @@ norm_children(struct san *s, const struct node *k)
 /* mark: sets sub and space on every node below n, bottom up, so that
  * serializing knows in advance what will be dropped as empty. */
 static void
-mark(const struct san *s, struct node *n)
+mark(const struct sanitize *s, struct node *n)
 {
     struct node *c;
-    const char *p, *end;
-    uint32_t cp;
 
-    if (n->tag == T_TEXT) {
-        for (p = text_of(s, n), end = p + n->len; p < end;) {
-            p += utf8_decode(p, (size_t)(end - p), &cp);
-            if (utf8_is_space(cp))
-                n->space = 1;
-            else
-                n->sub = 1;
-        }
-        return;
-    }
+    if (n->tag == T_TEXT)
+        return; /* set when the text was collected */
     n->sub = n->tag == T_IMG;
     for (c = n->first; c != NULL; c = c->next) {
         mark(s, c);
@@ -914,18 +1008,26 @@ flush_space(struct buf *out, struct run *r)
 }
 
 static void
-ser_text(const struct san *s, const struct node *n, struct buf *out,
+ser_text(const struct sanitize *s, const struct node *n, struct buf *out,
          struct run *r)
 {
     const char *p = text_of(s, n), *end = p + n->len, *word = NULL;
-    uint32_t cp;
     size_t len;
 
+    /* the text was filtered when it was collected: escaping is enough,
+     * and text without white space (most of a CJK paragraph) is written
+     * in one piece */
+    if (!n->space && n->sub) {
+        flush_space(out, r);
+        html_append_escaped(out, p, n->len);
+        r->has_content = 1;
+        r->last_space = 0;
+        return;
+    }
     while (p < end) {
-        len = utf8_decode(p, (size_t)(end - p), &cp);
-        if (utf8_is_space(cp)) {
+        if (utf8_is_space_at(p, (size_t)(end - p), &len)) {
             if (word)
-                html_append_text(out, word, (size_t)(p - word));
+                html_append_escaped(out, word, (size_t)(p - word));
             word = NULL;
             note_space(r);
         } else if (word == NULL) {
@@ -937,20 +1039,30 @@ ser_text(const struct san *s, const struct node *n, struct buf *out,
         p += len;
     }
     if (word)
-        html_append_text(out, word, (size_t)(end - word));
+        html_append_escaped(out, word, (size_t)(end - word));
 }
 
 static void
-ser_attr(const struct san *s, struct buf *out, const char *name, size_t off,
-         size_t len)
+ser_attr(const struct sanitize *s, struct buf *out, const char *name,
+         size_t off, size_t len)
 {
-    buf_appendf(out, " %s=\"", name);
+    buf_putc(out, ' ');
+    buf_puts(out, name);
+    buf_puts(out, "=\"");
     html_append_text(out, s->text.data + off, len);
     buf_putc(out, '"');
 }
 
 static void
-ser_inline(const struct san *s, const struct node *n, struct buf *out,
+close_tag(struct buf *out, enum tag t)
+{
+    buf_puts(out, "</");
+    buf_puts(out, tag_names[t]);
+    buf_putc(out, '>');
+}
+
+static void
+ser_inline(const struct sanitize *s, const struct node *n, struct buf *out,
            struct run *r)
 {
     const struct node *c;
@@ -982,23 +1094,25 @@ ser_inline(const struct san *s, const struct node *n, struct buf *out,
         return;
     }
     flush_space(out, r);
-    buf_appendf(out, "<%s", tag_names[n->tag]);
+    buf_putc(out, '<');
+    buf_puts(out, tag_names[n->tag]);
     if (n->tag == T_A)
         ser_attr(s, out, "href", n->off, n->len);
     buf_putc(out, '>');
     for (c = n->first; c != NULL; c = c->next)
         ser_inline(s, c, out, r);
-    buf_appendf(out, "</%s>", tag_names[n->tag]);
+    close_tag(out, n->tag);
 }
 
-static void ser_block(const struct san *s, const struct node *n,
+static void ser_block(const struct sanitize *s, const struct node *n,
                       struct buf *out);
 
 /* ser_run: the inline children from c up to the next block that is
  * written (blocks dropped as empty do not end a run); returns where it
  * stopped.  A run without visible content writes nothing. */
 static const struct node *
-ser_run(const struct san *s, const struct node *c, struct buf *out, int *any)
+ser_run(const struct sanitize *s, const struct node *c, struct buf *out,
+        int *any)
 {
     const struct node *end;
     struct run r = { 0, 0, 0 };
@@ -1028,7 +1142,7 @@ ser_run(const struct san *s, const struct node *c, struct buf *out, int *any)
 /* ser_flow: the children of a container, runs of inline content and
  * blocks, separated by "\n". */
 static void
-ser_flow(const struct san *s, const struct node *parent, struct buf *out)
+ser_flow(const struct sanitize *s, const struct node *parent, struct buf *out)
 {
     const struct node *c = parent->first;
     int any = 0;
@@ -1049,11 +1163,13 @@ ser_flow(const struct san *s, const struct node *parent, struct buf *out)
 }
 
 static void
-ser_block(const struct san *s, const struct node *n, struct buf *out)
+ser_block(const struct sanitize *s, const struct node *n, struct buf *out)
 {
-    buf_appendf(out, "<%s>", tag_names[n->tag]);
+    buf_putc(out, '<');
+    buf_puts(out, tag_names[n->tag]);
+    buf_putc(out, '>');
     ser_flow(s, n, out);
-    buf_appendf(out, "</%s>", tag_names[n->tag]);
+    close_tag(out, n->tag);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -1092,21 +1208,49 @@ parse(const char *html, size_t n, xmlDoc **doc, struct err *err)
     return 0;
 }
 
-static void
-san_init(struct san *s, const char *base)
+struct sanitize *
+sanitize_new(const char *base)
 {
-    memset(s, 0, sizeof(*s));
+    struct sanitize *s = xcalloc(1, sizeof(*s));
+
     s->base = base;
     buf_init(&s->text, 0);
+    s->kept = s->cur = node_new(s, T_ROOT);
+    return s;
+}
+
+void
+sanitize_free(struct sanitize *s)
+{
+    if (s == NULL)
+        return;
+    san_release(s);
+    free(s);
+}
+
+int
+sanitize_finish(struct sanitize *s, struct buf *out, struct err *err)
+{
+    s->stack[0].node = node_new(s, T_ROOT);
+    s->depth = 1;
+    norm_children(s, s->kept);
+    if (s->too_many)
+        return err_set(err, ERR_LIMIT, "HTML has more than %u elements",
+                       MAX_NODES);
+    mark(s, s->stack[0].node);
+    ser_flow(s, s->stack[0].node, out);
+    if (buf_failed(out))
+        return err_set(err, ERR_LIMIT, "sanitized HTML is too large");
+    return 0;
 }
 
 int
 sanitize_html(const char *html, size_t n, const char *base, struct buf *out,
               struct err *err)
 {
-    struct san s;
+    struct sanitize *s;
     xmlDoc *doc;
-    int rc = -1;
+    int rc;
 
     if (n == 0)
         return 0;
@@ -1114,26 +1258,11 @@ sanitize_html(const char *html, size_t n, const char *base, struct buf *out,
         return -1;
     if (doc == NULL)
         return 0;
-    san_init(&s, base);
-    s.kept = s.cur = node_new(&s, T_ROOT);
-    collect(&s, (xmlNode *)doc);
+    s = sanitize_new(base);
+    collect(s, (xmlNode *)doc);
     xmlFreeDoc(doc);
-    s.stack[0].node = node_new(&s, T_ROOT);
-    s.depth = 1;
-    norm_children(&s, s.kept);
-    if (s.too_many) {
-        err_set(err, ERR_LIMIT, "HTML has more than %u elements", MAX_NODES);
-        goto out;
-    }
-    mark(&s, s.stack[0].node);
-    ser_flow(&s, s.stack[0].node, out);
-    if (buf_failed(out)) {
-        err_set(err, ERR_LIMIT, "sanitized HTML is too large");
-        goto out;
-    }
-    rc = 0;
-out:
-    san_release(&s);
+    rc = sanitize_finish(s, out, err);
+    sanitize_free(s);
     return rc;
 }
 

@@ -43,6 +43,22 @@ struct err;
 int sanitize_html(const char *html, size_t n, const char *base, struct buf *out,
                   struct err *err);
 
+/* The same from a tree the caller has already parsed (the HTML importer's
+ * page), given as events in document order: every start has its end, and
+ * text comes as valid UTF-8 (what XML forbids in it is dropped here).
+ * attrs are name and value pairs ending with NULL (or NULL for none).
+ * sanitize_finish appends the result as sanitize_html does and fails as
+ * it does; the handle is freed with sanitize_free either way. */
+struct sanitize;
+
+struct sanitize *sanitize_new(const char *base);
+void sanitize_start(struct sanitize *s, const char *name,
+                    const char *const *attrs);
+void sanitize_end(struct sanitize *s);
+void sanitize_chars(struct sanitize *s, const char *text, size_t n);
+int sanitize_finish(struct sanitize *s, struct buf *out, struct err *err);
+void sanitize_free(struct sanitize *s);
+
 /* sanitize_text: appends the text of the HTML html: tags stripped, script
  * and style content dropped, entities decoded, white space collapsed and
  * trimmed (block boundaries become spaces).  Returns 0, or -1 with
