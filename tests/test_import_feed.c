@@ -457,6 +457,15 @@ run_child(char *const argv[], long *kb, double *secs)
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if ((pid = fork()) == 0) {
+        /* under AddressSanitizer freed memory waits in a quarantine of
+         * 256 MB, which would hide what a program really keeps */
+        if (getenv("ASAN_OPTIONS") != NULL) {
+            char opts[512];
+
+            snprintf(opts, sizeof(opts), "%s:quarantine_size_mb=0",
+                     getenv("ASAN_OPTIONS"));
+            setenv("ASAN_OPTIONS", opts, 1);
+        }
         if (freopen("/dev/null", "w", stdout) == NULL ||
             freopen(test_path("child.err"), "w", stderr) == NULL)
             _exit(126);
@@ -572,9 +581,11 @@ xxe_never_reads_the_file(void)
     test_proc_release(&p);
 }
 
-/* write_big_feed: an RSS file of n items of about 1 KB each. */
+/* write_big_feed: an RSS file of n items of about 500 bytes each; with
+ * same, every item is one article (so that the store does no work past
+ * the first and what is measured is the reading). */
 static int
-write_big_feed(const char *path, int n)
+write_big_feed(const char *path, int n, int same)
 {
     FILE *fp = fopen(path, "w");
     int i;
@@ -593,7 +604,7 @@ write_big_feed(const char *path, int n)
             "big-%d</guid><pubDate>Wed, 05 Jun 2013 10:20:%02d +0800"
             "</pubDate><description>摘要 %d</description><content:encoded>"
             "&lt;p&gt;",
-            i, i, i % 60, i);
+            same ? 0 : i, same ? 0 : i, same ? 0 : i % 60, same ? 0 : i);
         fputs("海关旅检通关时间缩短，货运量同比增长，口岸建设稳步推进。"
               "海关旅检通关时间缩短，货运量同比增长，口岸建设稳步推进。"
               "海关旅检通关时间缩短，货运量同比增长，口岸建设稳步推进。",
@@ -609,7 +620,7 @@ big_feed_streams_in_bounded_memory(void)
 {
     int small = test_slow() ? 200 : 2000, big = test_slow() ? 2000 : 20000;
     char *argv[] = { tidings_bin(), S("-c"), NULL, S("import"), NULL, NULL };
-    char *err, *base;
+    char *err, *base, want[64];
     double secs;
     long kb_small, kb_big;
     struct buf conf = BUF_INIT;
@@ -619,21 +630,25 @@ big_feed_streams_in_bounded_memory(void)
     buf_appendf(&conf, "%s[import]\nmax_file_bytes = 65536\n", base);
     free(base);
     CHECK(test_write(test_path("tidings.conf"), conf.data, conf.len) == 0);
+    buf_release(&conf);
     argv[2] = (char *)(uintptr_t)test_path("tidings.conf");
-    CHECK(write_big_feed(test_path("small.xml"), small) == 0);
-    CHECK(write_big_feed(test_path("big.xml"), big) == 0);
+    CHECK(write_big_feed(test_path("small.xml"), small, 1) == 0);
+    CHECK(write_big_feed(test_path("big.xml"), big, 1) == 0);
     argv[4] = (char *)(uintptr_t)test_path("small.xml");
     CHECK_INT_EQ(run_child(argv, &kb_small, &secs), 0);
     argv[4] = (char *)(uintptr_t)test_path("big.xml");
     CHECK_INT_EQ(run_child(argv, &kb_big, &secs), 0);
     err = test_read(test_path("child.err"), NULL);
     CHECK(err != NULL);
-    CHECK_MSG(strstr(err, " new, ") != NULL, "%s", err);
+    snprintf(want, sizeof(want), "0 new, 0 updated, %d unchanged", big);
+    CHECK_MSG(strstr(err, want) != NULL, "%s", err);
     free(err);
-    /* ten times the items, nearly the same peak: one item at a time */
-    CHECK_MSG(kb_big < kb_small + 16 * 1024, "%d items: %ld KiB, %d: %ld KiB",
-              small, kb_small, big, kb_big);
-    buf_release(&conf);
+    /* ten times the items, the same peak: one item at a time (valgrind
+     * reports its own memory, not the program's) */
+    if (getenv("TIDINGS_WRAPPER") == NULL)
+        CHECK_MSG(kb_big < kb_small + 4 * 1024,
+                  "%d items: %ld KiB, %d: %ld KiB", small, kb_small, big,
+                  kb_big);
 }
 
 /* A byte that is not UTF-8 far past the head (64 KiB) that chose the
@@ -646,7 +661,7 @@ bad_bytes_deep_in_a_stream(void)
     size_t len, cut;
 
     test_conf(NULL);
-    CHECK(write_big_feed(test_path("bad.xml"), 1000) == 0);
+    CHECK(write_big_feed(test_path("bad.xml"), 1000, 0) == 0);
     doc = test_read(test_path("bad.xml"), &len);
     CHECK(doc != NULL && len > 200000);
     cut = len - 500;
