@@ -144,6 +144,7 @@ struct page {
     int nskip;
     const char *base; /* for relative links: one of the strings above */
     char *base_owned;
+    size_t unresolved; /* relative links dropped for want of a base */
 };
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -1244,6 +1245,7 @@ make_body(struct page *p, struct article *a, struct err *err)
 
     feed(p, p->content, z);
     rc = sanitize_finish(z, &out, err);
+    p->unresolved = sanitize_unresolved(z);
     sanitize_free(z);
     if (rc == 0 && out.len == 0)
         rc = err_set(err, ERR_PARSE, "no article text found");
@@ -1338,6 +1340,15 @@ import_html_parse(const char *s, size_t n, const struct import_opts *opts,
     buf_release(&text);
     if (read_page(&p, &a, err) < 0)
         goto out;
+    if (p.unresolved > 0 && sink->warn != NULL) {
+        char msg[160];
+
+        snprintf(msg, sizeof(msg),
+                 "%zu relative links or images dropped: the page names no "
+                 "base (<base> or a canonical link); give --base-url",
+                 p.unresolved);
+        sink->warn(sink->arg, msg);
+    }
     item.article = &a;
     item.id = NULL;
     item.guid = NULL;

@@ -285,8 +285,9 @@ struct sanitize {
     /* the events: what each open input element did, by depth */
     enum act acts[WALK_DEPTH];
     int walk_depth;
-    int skipping; /* open elements whose content goes */
-    int overflow; /* open elements past WALK_DEPTH, ignored */
+    int skipping;      /* open elements whose content goes */
+    size_t unresolved; /* links dropped for want of a base */
+    int overflow;      /* open elements past WALK_DEPTH, ignored */
 };
 
 /* ---- nodes ------------------------------------------------------------- */
@@ -384,12 +385,19 @@ keep_url(struct sanitize *s, const char *const *attrs, const char *const *names,
         const char *v = find_attr(attrs, *names);
         size_t before = s->text.len;
 
-        if (v != NULL && url_resolve(s->base, v, strlen(v), &s->text) == 0) {
-            n->off = before;
-            n->len = s->text.len - before;
-            buf_putc(&s->text, '\0');
-            return 0;
+        if (v == NULL || url_resolve(s->base, v, strlen(v), &s->text) < 0)
+            continue;
+        /* a relative link with no base to resolve it against would mean
+         * nothing in a feed (SPEC 1.5): it goes */
+        if (!url_has_scheme(s->text.data + before)) {
+            buf_truncate(&s->text, before);
+            s->unresolved++;
+            continue;
         }
+        n->off = before;
+        n->len = s->text.len - before;
+        buf_putc(&s->text, '\0');
+        return 0;
     }
     return -1;
 }
@@ -1217,6 +1225,12 @@ sanitize_new(const char *base)
     buf_init(&s->text, 0);
     s->kept = s->cur = node_new(s, T_ROOT);
     return s;
+}
+
+size_t
+sanitize_unresolved(const struct sanitize *s)
+{
+    return s->unresolved;
 }
 
 void

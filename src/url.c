@@ -377,6 +377,12 @@ out:
 }
 
 int
+url_has_scheme(const char *s)
+{
+    return scheme_len(s, strlen(s)) > 0;
+}
+
+int
 url_is_absolute(const char *s)
 {
     size_t skip;

@@ -231,9 +231,13 @@ relative_urls_become_absolute(void)
                  "<p><a href=\"https://www.example.org/news/b.html?x=1&amp;"
                  "y=2#f\">l</a><img src=\"https://www.example.org/img/p.png\" "
                  "alt=\"图\"></p>");
-    /* without a base they stay as they are, cleaned */
-    CHECK_STR_EQ(san("<p><a href=\" x y.html \">l</a></p>", NULL),
-                 "<p><a href=\"x%20y.html\">l</a></p>");
+    /* without a base they would mean nothing in a feed: they go, and
+     * absolute ones stay, cleaned */
+    CHECK_STR_EQ(san("<p><a href=\" x y.html \">l</a><img src=\"/i.png\" "
+                     "alt=\"i\"><a href=\"//h/x\">m</a> <a href=\" https://h/a "
+                     "b\">n</a></p>",
+                     NULL),
+                 "<p>lm <a href=\"https://h/a%20b\">n</a></p>");
     /* lazy-loading pages keep the real image in data-src */
     CHECK_STR_EQ(san("<p><img src=\"data:image/gif;base64,R0\" "
                      "data-src=\"/real.jpg\"><img src=\"/blank.gif\" "

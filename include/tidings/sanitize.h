@@ -16,6 +16,8 @@
  *  - every other attribute goes (event handlers, style, class); href and
  *    src are made absolute against the base and refused unless http(s),
  *    mailto, ftp or tel (see url.h), and an a or img without one goes;
+ *    so do relative ones when there is no base: a stored body holds
+ *    absolute URLs only (SPEC 1.5);
  *  - tables whose cells hold blocks, or with fewer than two cells with
  *    text, are layout and are unwrapped; text outside blocks is wrapped
  *    in <p>; empty elements are dropped; white space (U+00A0 and U+3000
@@ -58,6 +60,9 @@ void sanitize_end(struct sanitize *s);
 void sanitize_chars(struct sanitize *s, const char *text, size_t n);
 int sanitize_finish(struct sanitize *s, struct buf *out, struct err *err);
 void sanitize_free(struct sanitize *s);
+/* sanitize_unresolved: how many links and images went because they were
+ * relative and there was no base to make them absolute. */
+size_t sanitize_unresolved(const struct sanitize *s);
 
 /* sanitize_text: appends the text of the HTML html: tags stripped, script
  * and style content dropped, entities decoded, white space collapsed and

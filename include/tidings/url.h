@@ -27,6 +27,10 @@ struct buf;
  * empty ref. */
 int url_resolve(const char *base, const char *ref, size_t n, struct buf *out);
 
+/* url_has_scheme: true when s starts with a scheme ("https:",
+ * "mailto:"): what url_resolve gives is then usable on its own. */
+int url_has_scheme(const char *s);
+
 /* url_is_absolute: true when s starts with "http://" or "https://" (any
  * case) followed by a host. */
 int url_is_absolute(const char *s);
