@@ -1050,6 +1050,31 @@ feed_release(struct feed *st)
         free(st->bases[i]);
 }
 
+/* read_rest: the rest of the file, pushed a chunk at a time, then its
+ * end. */
+static int
+read_rest(struct feed *st, int fd, struct err *err)
+{
+    char *chunk = xmalloc(CHUNK);
+    ssize_t got;
+    int rc = -1;
+
+    while ((got = read(fd, chunk, CHUNK)) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            err_errno(err, ERR_IO, "cannot read");
+            goto out;
+        }
+        if (push(st, chunk, (size_t)got, 0) < 0)
+            goto out;
+    }
+    rc = push(st, NULL, 0, 1);
+out:
+    free(chunk);
+    return rc;
+}
+
 /* run: parses head, then the rest of fd when fd >= 0. */
 static int
 run(const char *head, size_t n, int fd, const struct import_opts *opts,
@@ -1057,8 +1082,6 @@ run(const char *head, size_t n, int fd, const struct import_opts *opts,
 {
     struct feed st;
     struct diag d;
-    char *chunk = NULL;
-    ssize_t got = 0;
     int rc = -1;
 
     memset(&st, 0, sizeof(st));
@@ -1067,20 +1090,8 @@ run(const char *head, size_t n, int fd, const struct import_opts *opts,
     st.err = err;
     item_init(&st.it);
     diag_begin(&d);
-    if (open_parser(&st, head, n, err) < 0 || push(&st, head, n, fd < 0) < 0)
-        goto out;
-    chunk = fd >= 0 ? xmalloc(CHUNK) : NULL;
-    while (fd >= 0 && (got = read(fd, chunk, CHUNK)) != 0) {
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            err_errno(err, ERR_IO, "cannot read");
-            goto out;
-        }
-        if (push(&st, chunk, (size_t)got, 0) < 0)
-            goto out;
-    }
-    if (fd >= 0 && push(&st, NULL, 0, 1) < 0)
+    if (open_parser(&st, head, n, err) < 0 || push(&st, head, n, fd < 0) < 0 ||
+        (fd >= 0 && read_rest(&st, fd, err) < 0))
         goto out;
     /* a conversion error halts the push parser without touching
      * wellFormed; any fatal error fails the feed */
@@ -1094,7 +1105,6 @@ out:
     diag_end(&d);
     if (rc < 0 && !st.failed && err->code == ERR_OK)
         diag_err(&d, ERR_PARSE, "not well-formed XML", err);
-    free(chunk);
     feed_release(&st);
     return rc;
 }
