@@ -242,6 +242,27 @@ utf8_append_xml(struct buf *b, const char *s, size_t n)
     return append_filtered(b, s, n, 0);
 }
 
+size_t
+utf8_xml_span(const char *s, size_t n)
+{
+    size_t i = 0, len;
+    uint32_t cp;
+
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x20 && c < 0x80) {
+            i++;
+            continue;
+        }
+        len = utf8_decode(s + i, n - i, &cp);
+        if (is_bad(cp, len) || !utf8_is_xml_char(cp))
+            return i;
+        i += len;
+    }
+    return n;
+}
+
 char *
 utf8_clean(const char *s, size_t n)
 {

@@ -45,6 +45,9 @@ int utf8_append_clean(struct buf *b, const char *s, size_t n);
 /* utf8_append_xml: appends s keeping its white space but dropping what XML
  * 1.0 forbids and invalid bytes.  Returns buf_append's result. */
 int utf8_append_xml(struct buf *b, const char *s, size_t n);
+/* utf8_xml_span: length of the longest prefix of s that is valid UTF-8
+ * made only of XML 1.0 characters: n when s can go into XML as it is. */
+size_t utf8_xml_span(const char *s, size_t n);
 /* utf8_clean: as utf8_append_clean into a new string the caller owns. */
 char *utf8_clean(const char *s, size_t n);
 
