@@ -130,6 +130,17 @@ site_gzip(const char *body, size_t len, size_t *gz_len)
     return out;
 }
 
+/* new_doc: room for one more document at the end. */
+static struct doc *
+new_doc(struct site *s)
+{
+    if (s->ndocs == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->docs = xreallocarray(s->docs, s->cap, sizeof(*s->docs));
+    }
+    return &s->docs[s->ndocs++];
+}
+
 struct doc *
 site_add(struct site *s, const char *path, char *body, size_t len,
          int64_t mtime)
@@ -138,11 +149,7 @@ site_add(struct site *s, const char *path, char *body, size_t len,
     struct doc *d;
 
     assert(path[0] == '/');
-    if (s->ndocs == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->docs = xreallocarray(s->docs, s->cap, sizeof(*s->docs));
-    }
-    d = &s->docs[s->ndocs++];
+    d = new_doc(s);
     memset(d, 0, sizeof(*d));
     d->path = xstrdup(path);
     d->type = site_type_for_path(path);
@@ -161,6 +168,22 @@ site_add(struct site *s, const char *path, char *body, size_t len,
             d->gz_len = 0;
         }
     }
+    s->bytes += d->len + d->gz_len;
+    return d;
+}
+
+struct doc *
+site_add_copy(struct site *s, const struct doc *from, int64_t mtime,
+              int immutable)
+{
+    struct doc *d = new_doc(s);
+
+    *d = *from;
+    d->path = xstrdup(from->path);
+    d->body = from->body ? xmemdup(from->body, from->len) : NULL;
+    d->gz = from->gz ? xmemdup(from->gz, from->gz_len) : NULL;
+    d->mtime = mtime;
+    d->immutable = immutable;
     s->bytes += d->len + d->gz_len;
     return d;
 }

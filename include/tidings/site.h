@@ -61,6 +61,13 @@ void site_release(struct site *s);
 struct doc *site_add(struct site *s, const char *path, char *body, size_t len,
                      int64_t mtime);
 
+/* site_add_copy: adds a copy of d (from another site), bytes, gzip form
+ * and ETags as they are: nothing is hashed or compressed again.  mtime
+ * and immutable are given anew.  Returns the new document, valid until
+ * the next site_add or site_finish. */
+struct doc *site_add_copy(struct site *s, const struct doc *d, int64_t mtime,
+                          int immutable);
+
 /* site_finish: sorts the documents by path.  Two documents with one path
  * are a bug in the renderer (asserted). */
 void site_finish(struct site *s);
