@@ -196,15 +196,68 @@ xwriter_end(struct xwriter *w)
     return check(w, xmlTextWriterEndElement(w->tw));
 }
 
+/* escape_attr: the attribute form of clean text.  libxml2's own
+ * attribute escaping writes every non-ASCII character as a character
+ * reference when the writer has no document (ours streams), which turns
+ * a CJK name into a wall of &#x...; so values are escaped here: the
+ * markup characters, and the white space that attribute normalisation
+ * would otherwise turn into spaces. */
+static void
+escape_attr(struct buf *out, const char *s)
+{
+    const char *run = s, *rep;
+
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\n':
+            rep = "&#10;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        case '\t':
+            rep = "&#9;";
+            break;
+        default:
+            continue;
+        }
+        buf_append(out, run, (size_t)(s - run));
+        buf_puts(out, rep);
+        run = s + 1;
+    }
+    buf_append(out, run, (size_t)(s - run));
+}
+
 int
 xwriter_attr(struct xwriter *w, const char *name, const char *value)
 {
+    struct buf esc = BUF_INIT;
+    int rc;
+
     if (w->failed)
         return -1;
     if (value == NULL)
         return 0;
-    return check(
-        w, xmlTextWriterWriteAttribute(w->tw, XNAME(name), clean(w, value)));
+    escape_attr(&esc, (const char *)clean(w, value));
+    rc = check(w, xmlTextWriterStartAttribute(w->tw, XNAME(name)));
+    if (rc == 0)
+        rc = xwriter_raw(w, esc.data, esc.len);
+    if (rc == 0)
+        rc = check(w, xmlTextWriterEndAttribute(w->tw));
+    buf_release(&esc);
+    return rc;
 }
 
 int
