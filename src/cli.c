@@ -25,6 +25,11 @@ const struct cmd cli_commands[] = {
     { "rm", cmd_rm, "ID...", "delete articles", NULL, CMD_NEEDS_STORE },
     { "stats", cmd_stats, "", "print counts and sizes of the store", NULL,
       CMD_NEEDS_STORE_RO },
+    { "build", cmd_build, "[--out DIR] [--full]",
+      "render the site and write it to a folder",
+      "  --out DIR       the folder (default: [build] out)\n"
+      "  --full          render every document, not only what changed\n",
+      CMD_NEEDS_STORE },
     { "help", cmd_help, "[COMMAND | config]",
       "describe a command, or every configuration key", NULL, 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },

@@ -185,6 +185,11 @@ write_doc(const struct doc *d, const char *dir, const struct manifest *old,
         st->unchanged++;
         goto out;
     }
+    if (d->body == NULL) {
+        rc = err_set(err, ERR_NOTFOUND, "'%s' is not on disk as it was built",
+                     file.data);
+        goto out;
+    }
     rc = file_write_atomic(file.data, d->body, d->len, d->mtime, err);
     if (rc == 0 && site_is_text(d->type)) {
         /* a .gz beside every text document, even when it is not smaller:
@@ -381,14 +386,17 @@ write_union(const char *dir, const struct manifest *old,
     size_t i;
     int rc;
 
+    /* a path in both keeps its old entry: until the new bytes are written
+     * the old ones are what is on disk, and a build killed in between must
+     * not take an unwritten file for a current one */
     memset(&both, 0, sizeof(both));
-    for (i = 0; i < cur->len; i++)
-        manifest_add(&both, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
-                     cur->v[i].immutable);
     for (i = 0; i < old->len; i++)
-        if (manifest_find(cur, old->v[i].path) == NULL)
-            manifest_add(&both, old->v[i].path, old->v[i].hash, old->v[i].size,
-                         old->v[i].immutable);
+        manifest_add(&both, old->v[i].path, old->v[i].hash, old->v[i].size,
+                     old->v[i].immutable);
+    for (i = 0; i < cur->len; i++)
+        if (manifest_find(old, cur->v[i].path) == NULL)
+            manifest_add(&both, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
+                         cur->v[i].immutable);
     if (both.len > 1)
         qsort(both.v, both.len, sizeof(*both.v), cmp_entry);
     rc = write_manifest(dir, &both, err);
@@ -499,6 +507,23 @@ export_load(struct site *s, const char *dir, struct err *err)
         site_release(s);
         return -1;
     }
+    site_finish(s);
+    return 0;
+}
+
+int
+export_load_index(struct site *s, const char *dir, struct err *err)
+{
+    struct manifest m;
+    size_t i;
+
+    memset(&m, 0, sizeof(m));
+    if (manifest_read(&m, dir, err) < 0)
+        return -1;
+    for (i = 0; i < m.len; i++)
+        site_add_stub(s, m.v[i].path, m.v[i].hash, m.v[i].size,
+                      m.v[i].immutable);
+    manifest_release(&m);
     site_finish(s);
     return 0;
 }

@@ -130,6 +130,17 @@ site_gzip(const char *body, size_t len, size_t *gz_len)
     return out;
 }
 
+/* set_etags: the ETags of hash (the identity and the gzip form). */
+static void
+set_etags(struct doc *d)
+{
+    char hex[HASH_HEX_LEN + 1];
+
+    hash_hex(d->hash, hex);
+    snprintf(d->etag, sizeof(d->etag), "\"%s\"", hex);
+    snprintf(d->gz_etag, sizeof(d->gz_etag), "\"%s-gz\"", hex);
+}
+
 /* new_doc: room for one more document at the end. */
 static struct doc *
 new_doc(struct site *s)
@@ -145,7 +156,6 @@ struct doc *
 site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
             size_t gz_len, int64_t mtime)
 {
-    char hex[HASH_HEX_LEN + 1];
     struct doc *d;
 
     assert(path[0] == '/');
@@ -157,9 +167,7 @@ site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
     d->len = len;
     d->mtime = mtime;
     d->hash = hash64(body, len);
-    hash_hex(d->hash, hex);
-    snprintf(d->etag, sizeof(d->etag), "\"%s\"", hex);
-    snprintf(d->gz_etag, sizeof(d->gz_etag), "\"%s-gz\"", hex);
+    set_etags(d);
     if (gz == NULL && site_is_text(d->type))
         gz = site_gzip(body, len, &gz_len);
     /* gzip only pays when it is smaller; the same rule in every mode keeps
@@ -180,6 +188,22 @@ site_add(struct site *s, const char *path, char *body, size_t len,
          int64_t mtime)
 {
     return site_add_gz(s, path, body, len, NULL, 0, mtime);
+}
+
+struct doc *
+site_add_stub(struct site *s, const char *path, uint64_t hash, size_t len,
+              int immutable)
+{
+    struct doc *d = new_doc(s);
+
+    memset(d, 0, sizeof(*d));
+    d->path = xstrdup(path);
+    d->type = site_type_for_path(path);
+    d->len = len;
+    d->hash = hash;
+    d->immutable = immutable;
+    set_etags(d);
+    return d;
 }
 
 struct doc *

@@ -34,7 +34,9 @@ struct export_stats {
 /* export_write: writes site into dir (created if missing).  max_age is
  * the Cache-Control max-age for documents that can change.  Returns 0, or
  * -1 with ERR_IO naming the file; files written before the failure stay
- * (each is whole), and the manifest is rewritten only at the end. */
+ * (each is whole), and the manifest is rewritten only at the end.  A stub
+ * (site_add_stub) must already be on disk as the manifest says; if it is
+ * not, the call fails with ERR_NOTFOUND and the caller renders it. */
 int export_write(const struct site *site, const char *dir, long max_age,
                  struct export_stats *st, struct err *err);
 
@@ -43,5 +45,12 @@ int export_write(const struct site *site, const char *dir, long max_age,
  * manifest lists, their .gz forms when present, their mtimes and whether
  * they are immutable.  Returns 0, or -1 with ERR_IO / ERR_PARSE. */
 int export_load(struct site *site, const char *dir, struct err *err);
+
+/* export_load_index: the documents a folder written by export_write
+ * holds, as stubs (site_add_stub: path, hash, size, immutable; no bytes
+ * read), for `build` to hand to render_site as the previous site.  A
+ * folder with no manifest gives an empty site.  Returns 0, or -1 with
+ * ERR_IO / ERR_PARSE. */
+int export_load_index(struct site *site, const char *dir, struct err *err);
 
 #endif
