@@ -30,6 +30,9 @@ const struct cmd cli_commands[] = {
       "  --out DIR       the folder (default: [build] out)\n"
       "  --full          render every document, not only what changed\n",
       CMD_NEEDS_STORE },
+    { "check", cmd_check, "[DIR]",
+      "lint a built site: dates, characters, URLs, self links, ids, budgets",
+      NULL, CMD_NEEDS_CONF },
     { "help", cmd_help, "[COMMAND | config]",
       "describe a command, or every configuration key", NULL, 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
