@@ -92,7 +92,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory tidings $(B)/runtests
-	@TIDINGS=$(CURDIR)/tidings $(B)/runtests $(T)
+	@TIDINGS=$(CURDIR)/tidings TIDINGS_UPDATE=$(UPDATE) $(B)/runtests $(T)
 
 asan:
 	@$(MAKE) --no-print-directory deps

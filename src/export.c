@@ -33,6 +33,11 @@
 
 #define MANIFEST_HEADER "# tidings manifest 1: hash flags size path\n"
 
+/* Temporary files are made here and renamed into place; a build that was
+ * killed leaves its half-written files here only, and the next one
+ * empties the folder first. */
+#define TMPDIR "/.tidings-tmp"
+
 /* One line of a manifest. */
 struct entry {
     char *path; /* "/rss.xml" */
@@ -157,6 +162,19 @@ out:
 
 /* ---- writing files ----------------------------------------------------- */
 
+static int
+write_file(const char *dir, const char *path, const void *data, size_t len,
+           int64_t mtime, struct err *err)
+{
+    struct buf tmp = BUF_INIT;
+    int rc;
+
+    buf_appendf(&tmp, "%s" TMPDIR, dir);
+    rc = file_write_atomic_via(path, tmp.data, data, len, mtime, err);
+    buf_release(&tmp);
+    return rc;
+}
+
 /* is_current: the file already holds these bytes, by the manifest's word
  * and the size on disk (a cheap check that catches truncation). */
 static int
@@ -190,14 +208,14 @@ write_doc(const struct doc *d, const char *dir, const struct manifest *old,
                      file.data);
         goto out;
     }
-    rc = file_write_atomic(file.data, d->body, d->len, d->mtime, err);
+    rc = write_file(dir, file.data, d->body, d->len, d->mtime, err);
     if (rc == 0 && site_is_text(d->type)) {
         /* a .gz beside every text document, even when it is not smaller:
          * static hosts pick it by its presence */
         if (d->gz == NULL)
             gz = site_gzip(d->body, d->len, &gz_len);
-        rc = file_write_atomic(gzname.data, gz ? gz : d->gz, gz_len, d->mtime,
-                               err);
+        rc = write_file(dir, gzname.data, gz ? gz : d->gz, gz_len, d->mtime,
+                        err);
     }
     st->written += rc == 0;
 out:
@@ -294,7 +312,7 @@ write_if_changed(const char *dir, const char *name, const struct buf *b,
     buf_appendf(&path, "%s/%s", dir, name);
     if (file_read(path.data, 0, &old, NULL, &ignored) < 0 ||
         old.len != b->len || memcmp(old.data, b->data, b->len) != 0)
-        rc = file_write_atomic(path.data, b->data, b->len, 0, err);
+        rc = write_file(dir, path.data, b->data, b->len, 0, err);
     buf_release(&path);
     buf_release(&old);
     return rc;
@@ -426,6 +444,7 @@ export_write(const struct site *s, const char *dir, long max_age,
              struct export_stats *st, struct err *err)
 {
     struct manifest old, cur;
+    struct buf tmp = BUF_INIT;
     size_t i;
     int rc = -1;
 
@@ -434,7 +453,8 @@ export_write(const struct site *s, const char *dir, long max_age,
     memset(&cur, 0, sizeof(cur));
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         return err_errno(err, ERR_IO, "cannot create '%s'", dir);
-    if (manifest_read(&old, dir, err) < 0)
+    buf_appendf(&tmp, "%s" TMPDIR, dir);
+    if (file_clear_dir(tmp.data, err) < 0 || manifest_read(&old, dir, err) < 0)
         goto out;
     manifest_of_site(s, &cur);
     if (write_union(dir, &old, &cur, err) < 0)
@@ -447,9 +467,11 @@ export_write(const struct site *s, const char *dir, long max_age,
         write_manifest(dir, &cur, err) < 0)
         goto out;
     rc = 0;
+    rmdir(tmp.data);
 out:
     manifest_release(&old);
     manifest_release(&cur);
+    buf_release(&tmp);
     return rc;
 }
 

@@ -10,8 +10,10 @@
  * list of files tidings wrote, so that a later build removes exactly the
  * files it wrote that are no longer in the site and nothing else.
  *
- * Each file is written to a temporary name in the same folder and renamed,
- * so a reader (or a crash) never sees half a file under a real name.  A
+ * Each file is written to a temporary name in `.tidings-tmp` inside the
+ * folder and renamed, so a reader (or a crash) never sees half a file
+ * under a real name; a build that was killed leaves its temporary files
+ * there only, and the next build empties it first.  A
  * file whose bytes are already right is not touched, so its mtime stays;
  * a file that is written gets the document's mtime (when its bytes last
  * changed), so that `serve --from` gives the same Last-Modified as `serve`.
