@@ -144,7 +144,10 @@ run: deps
 	@$(MAKE) --no-print-directory tidings
 	rm -f tidings.db tidings.db-wal tidings.db-shm
 	./tidings -c $(RUN_CONF) import tests/samples
-	@echo "run: imported the samples into tidings.db (build and serve are not written yet)"
+	./tidings -c $(RUN_CONF) build
+	@out=$$(sed -n 's/^out *= *//p' $(RUN_CONF) | tail -1); \
+	  echo "run: the site is in $(CURDIR)/$${out:-feeds}/ (open index.html;" \
+	  "serve is not written yet)"
 
 bench-import: tidings
 	@sh bench/import.sh $(N)

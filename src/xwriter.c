@@ -33,14 +33,16 @@ struct xwriter {
 
 #define XNAME(s) ((const xmlChar *)(s))
 
-/* sink: the output callback; a full buffer stops the writer. */
+/* sink: the output callback.  A full buffer fails (stickily) without
+ * telling libxml2, which would print an I/O error of its own; the writer
+ * reports ERR_LIMIT at the end. */
 static int
 sink(void *ctx, const char *p, int len)
 {
     struct xwriter *w = ctx;
 
     if (buf_append(w->out, p, (size_t)len) < 0)
-        return -1;
+        w->failed = 1;
     return len;
 }
 
