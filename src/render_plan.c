@@ -205,8 +205,8 @@ build_indexes(struct render_plan *p)
 {
     size_t *tmp = xreallocarray(NULL, p->nfeeds + 1, sizeof(*tmp)), i;
 
-    p->by_key = xreallocarray(NULL, p->nfeeds + 1, sizeof(*p->by_key));
-    p->by_id = xreallocarray(NULL, p->nfeeds + 1, sizeof(*p->by_id));
+    p->by_key = xreallocarray(p->by_key, p->nfeeds + 1, sizeof(*p->by_key));
+    p->by_id = xreallocarray(p->by_id, p->nfeeds + 1, sizeof(*p->by_id));
     for (i = 0; i < p->nfeeds; i++)
         p->by_key[i] = p->by_id[i] = i;
     sort_index(p->feeds, p->by_key, tmp, p->nfeeds, 0);
