@@ -53,11 +53,6 @@
 #define META_REVISION "render_revision"
 #define META_CONF     "render_conf"
 
-/* Fragments kept between documents, at most this many bytes. */
-#define CACHE_MAX (64u << 20)
-
-enum frag_format { FRAG_RSS, FRAG_ATOM, FRAG_JSON, FRAG_FORMATS };
-
 /* A documents row as last written. */
 struct stored {
     char *path;
@@ -65,17 +60,6 @@ struct stored {
     char source[17];
     int64_t size, changed;
     int seen;
-};
-
-struct cached {
-    int64_t key; /* article id * 8 + format * 2 + full; 0: empty slot */
-    char *data;
-    size_t len;
-};
-
-struct cache {
-    struct cached *v;
-    size_t cap, len, bytes;
 };
 
 struct run {
@@ -90,7 +74,6 @@ struct run {
     char conf_fp[HASH_HEX_LEN + 1];
     struct stored *docs;
     size_t ndocs, capdocs;
-    struct cache cache;
     char *stylesheet; /* href of feed.xsl */
     const char *hub;  /* NULL when unset */
 };
@@ -276,164 +259,99 @@ slot_put_buf(struct run *r, const struct slot *sl, const char *fp,
     return slot_put(r, sl, fp, body, len, immutable, err);
 }
 
-/* ---- item fragments ----------------------------------------------------- */
+/* ---- the items of a document ------------------------------------------ */
 
-static void
-cache_clear(struct cache *c)
-{
-    size_t i;
-
-    for (i = 0; i < c->cap; i++)
-        free(c->v[i].data);
-    free(c->v);
-    memset(c, 0, sizeof(*c));
-}
-
-static struct cached *
-cache_slot(const struct cache *c, int64_t key)
-{
-    size_t i = (size_t)hash64(&key, sizeof(key)) & (c->cap - 1);
-
-    while (c->v[i].key != 0 && c->v[i].key != key)
-        i = (i + 1) & (c->cap - 1);
-    return &c->v[i];
-}
-
-static void
-cache_grow(struct cache *c)
-{
-    struct cache bigger;
-    size_t i;
-
-    bigger.cap = c->cap ? c->cap * 2 : 1024;
-    bigger.len = c->len;
-    bigger.bytes = c->bytes;
-    bigger.v = xcalloc(bigger.cap, sizeof(*bigger.v));
-    for (i = 0; i < c->cap; i++)
-        if (c->v[i].key != 0)
-            *cache_slot(&bigger, c->v[i].key) = c->v[i];
-    free(c->v);
-    *c = bigger;
-}
-
-typedef int (*frag_fn)(const struct conf *c, const struct render_item *it,
-                       struct buf *out, struct err *err);
-
-static const frag_fn frag_renderers[FRAG_FORMATS] = {
-    render_rss_item,
-    render_atom_entry,
-    render_json_item,
-};
-
-/* fragment: the fragment of a in one format, rendered once per run. */
-static int
-fragment(struct run *r, const struct article *a, enum frag_format fmt, int full,
-         struct render_frag *out, struct err *err)
-{
-    int64_t key = a->id * 8 + (int64_t)fmt * 2 + full;
-    struct buf page = BUF_INIT, b = BUF_INIT;
-    struct render_item it;
-    struct cached *e;
-
-    if ((r->cache.len + 1) * 2 > r->cache.cap)
-        cache_grow(&r->cache);
-    e = cache_slot(&r->cache, key);
-    if (e->key == 0) {
-        render_feed_page_url(r->c, a->slug, &page);
-        it.a = a;
-        it.page = page.data;
-        it.link = a->url ? a->url : page.data;
-        it.has_url = a->url != NULL;
-        it.full = full;
-        if (frag_renderers[fmt](r->c, &it, &b, err) < 0) {
-            buf_release(&page);
-            buf_release(&b);
-            return err_prefix(err, "article %" PRId64, a->id);
-        }
-        buf_release(&page);
-        e->key = key;
-        e->data = buf_detach(&b, &e->len);
-        r->cache.len++;
-        r->cache.bytes += e->len;
-    }
-    out->data = e->data;
-    out->len = e->len;
-    return 0;
-}
-
-/* The items of one document, as they are read from the store. */
+/* The articles one document shows, copied out of the store's walk (whose
+ * articles live only during the callback), with the fingerprint of what
+ * the document is made from. */
 struct items {
     struct run *r;
-    unsigned formats; /* 1u << enum frag_format */
-    int full;
-    struct render_frag *v[FRAG_FORMATS];
+    int full; /* bodies in the items */
+    struct article *a;
+    char **page; /* BASE/articles/SLUG.html of each */
+    struct render_item *v;
     size_t n, cap;
     int64_t updated;
-    struct hash h; /* fingerprint of the inputs */
-    struct err *err;
+    struct hash h;
 };
 
 static void
-items_init(struct items *it, struct run *r, unsigned formats, int full,
-           struct err *err)
+items_init(struct items *it, struct run *r, int full)
 {
     memset(it, 0, sizeof(*it));
     it->r = r;
-    it->formats = formats;
     it->full = full;
-    it->err = err;
     hash_init(&it->h);
     hash_update_str(&it->h, r->conf_fp);
-    /* fragments of earlier documents may go; these must stay */
-    if (r->cache.bytes > CACHE_MAX)
-        cache_clear(&r->cache);
 }
 
 static void
 items_release(struct items *it)
 {
-    int i;
+    size_t i;
 
-    for (i = 0; i < FRAG_FORMATS; i++)
-        free(it->v[i]);
+    for (i = 0; i < it->n; i++) {
+        article_release(&it->a[i]);
+        free(it->page[i]);
+    }
+    free(it->a);
+    free(it->page);
+    free(it->v);
 }
 
 static int
 items_add(const struct article *a, void *arg)
 {
     struct items *it = arg;
-    int f;
+    struct buf page = BUF_INIT;
 
     if (it->n == it->cap) {
         it->cap = it->cap ? it->cap * 2 : 64;
-        for (f = 0; f < FRAG_FORMATS; f++)
-            it->v[f] = xreallocarray(it->v[f], it->cap, sizeof(*it->v[f]));
+        it->a = xreallocarray(it->a, it->cap, sizeof(*it->a));
+        it->page = xreallocarray(it->page, it->cap, sizeof(*it->page));
     }
     hash_article(&it->h, a);
     if (a->updated > it->updated)
         it->updated = a->updated;
-    for (f = 0; f < FRAG_FORMATS; f++)
-        if ((it->formats & (1u << f)) &&
-            fragment(it->r, a, (enum frag_format)f, it->full, &it->v[f][it->n],
-                     it->err) < 0)
-            return -1;
-    it->n++;
+    article_copy(&it->a[it->n], a);
+    render_feed_page_url(it->r->c, a->slug, &page);
+    it->page[it->n++] = buf_detach(&page, NULL);
     return 0;
+}
+
+/* items_done: the render_item of each article, once all are in (the
+ * article array no longer moves). */
+static void
+items_done(struct items *it)
+{
+    size_t i;
+
+    it->v = xreallocarray(NULL, it->n + 1, sizeof(*it->v));
+    for (i = 0; i < it->n; i++) {
+        it->v[i].a = &it->a[i];
+        it->v[i].page = it->page[i];
+        it->v[i].link = it->a[i].url ? it->a[i].url : it->page[i];
+        it->v[i].has_url = it->a[i].url != NULL;
+        it->v[i].full = it->full;
+        render_item_check(&it->v[i]);
+    }
 }
 
 /* ---- current feeds ------------------------------------------------------ */
 
-typedef int (*feed_fn)(const struct render_feed *f, const struct render_frag *v,
+typedef int (*feed_fn)(const struct render_feed *f, const struct render_item *v,
                        size_t n, struct buf *out, size_t *used,
                        struct err *err);
+
+enum { FEED_RSS, FEED_ATOM, FEED_JSON, FEED_FORMATS };
 
 static const struct {
     const char *file;
     feed_fn render;
-} current_docs[FRAG_FORMATS] = {
-    [FRAG_RSS] = { "rss.xml", render_rss_feed },
-    [FRAG_ATOM] = { "atom.xml", render_atom_feed },
-    [FRAG_JSON] = { "feed.json", render_json_feed },
+} current_docs[FEED_FORMATS] = {
+    [FEED_RSS] = { "rss.xml", render_rss_feed },
+    [FEED_ATOM] = { "atom.xml", render_atom_feed },
+    [FEED_JSON] = { "feed.json", render_json_feed },
 };
 
 /* feed_init: what every document of feed f shares. */
@@ -468,7 +386,7 @@ render_one_current(struct run *r, struct render_feed *f, struct items *it,
     }
     buf_appendf(&self, "%s%s", r->c->site_base_url, sl->path);
     f->self = self.data;
-    rc = current_docs[fmt].render(f, it->v[fmt], it->n, &b, &used, err);
+    rc = current_docs[fmt].render(f, it->v, it->n, &b, &used, err);
     f->self = NULL;
     buf_release(&self);
     if (rc == 0)
@@ -480,19 +398,19 @@ render_one_current(struct run *r, struct render_feed *f, struct items *it,
 static int
 render_current(struct run *r, struct plan_feed *pf, struct err *err)
 {
-    struct slot sl[FRAG_FORMATS];
+    struct slot sl[FEED_FORMATS];
     struct buf home = BUF_INIT, prev = BUF_INIT;
     struct render_feed f;
     struct items it;
     int fmt, need = 0, rc = 0;
     int64_t pages = render_plan_pages(&r->plan, pf);
 
-    for (fmt = 0; fmt < FRAG_FORMATS; fmt++) {
+    for (fmt = 0; fmt < FEED_FORMATS; fmt++) {
         slot_init(r, &sl[fmt], "%s%s", pf->dir, current_docs[fmt].file);
         need |= !slot_cheap(r, &sl[fmt], pf->dirty);
     }
     if (!need) {
-        for (fmt = 0; fmt < FRAG_FORMATS; fmt++)
+        for (fmt = 0; fmt < FEED_FORMATS; fmt++)
             slot_reuse(r, &sl[fmt], 0);
         return 0;
     }
@@ -503,13 +421,14 @@ render_current(struct run *r, struct plan_feed *pf, struct err *err)
                     pf->dir, pages);
         f.prev_archive = prev.data;
     }
-    items_init(&it, r, (1u << FRAG_FORMATS) - 1, 1, err);
+    items_init(&it, r, 1);
     hash_update_str(&it.h, pf->title);
     hash_update_str(&it.h, prev.data);
     rc = store_each_newest(r->store, (enum store_group)pf->kind, pf->name,
                            r->c->site_feed_items, items_add, &it, err);
+    items_done(&it);
     f.updated = it.updated;
-    for (fmt = 0; rc == 0 && fmt < FRAG_FORMATS; fmt++)
+    for (fmt = 0; rc == 0 && fmt < FEED_FORMATS; fmt++)
         rc = render_one_current(r, &f, &it, &sl[fmt], fmt, err);
     items_release(&it);
     buf_release(&home);
@@ -564,18 +483,19 @@ render_page(struct run *r, const struct plan_feed *pf, const struct slot *sl,
         buf_init(&links[i], 0);
     feed_init(r, pf, &f, &home);
     archive_links(r, pf, page, pages, &f, links);
-    items_init(&it, r, 1u << FRAG_ATOM, full, err);
+    items_init(&it, r, full);
     hash_update_str(&it.h, pf->title);
     hash_update_str(&it.h, f.next_archive);
     rc = store_each_archived(r->store, pf->id, (page - 1) * r->plan.page_size,
                              page * r->plan.page_size, full, items_add, &it,
                              err);
+    items_done(&it);
     fp_hex(&it.h, sl->path, fp);
     f.updated = it.updated;
     if (rc == 0 && slot_matches(sl, fp))
         slot_reuse(r, sl, page < pages);
-    else if (rc == 0 && (rc = render_atom_feed(&f, it.v[FRAG_ATOM], it.n, &b,
-                                               &used, err)) == 0)
+    else if (rc == 0 &&
+             (rc = render_atom_feed(&f, it.v, it.n, &b, &used, err)) == 0)
         rc = slot_put_buf(r, sl, fp, &b, page < pages, err);
     items_release(&it);
     buf_release(&b);
@@ -843,7 +763,6 @@ run_release(struct run *r)
     for (i = 0; i < r->ndocs; i++)
         free(r->docs[i].path);
     free(r->docs);
-    cache_clear(&r->cache);
     free(r->stylesheet);
 }
 

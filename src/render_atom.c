@@ -60,13 +60,13 @@ author(struct xwriter *w, const char *name)
     xwriter_end(w);
 }
 
-int
+void
 render_atom_entry(const struct conf *c, const struct render_item *it,
-                  struct buf *out, struct err *err)
+                  struct xwriter *w)
 {
     const struct article *a = it->a;
-    struct xwriter *w = xwriter_new_fragment(out, 1);
 
+    xwriter_set_trusted(w, it->clean);
     xwriter_start(w, "entry");
     xwriter_element(w, "id", a->feed_id);
     typed(w, "title", "text", a->title);
@@ -86,7 +86,7 @@ render_atom_entry(const struct conf *c, const struct render_item *it,
     if (it->full)
         typed(w, "content", "html", a->body);
     xwriter_end(w);
-    return xwriter_finish(w, err);
+    xwriter_set_trusted(w, 0);
 }
 
 static void
@@ -114,11 +114,11 @@ feed_head(struct xwriter *w, const struct render_feed *f)
 }
 
 int
-render_atom_feed(const struct render_feed *f, const struct render_frag *v,
+render_atom_feed(const struct render_feed *f, const struct render_item *v,
                  size_t n, struct buf *out, size_t *used, struct err *err)
 {
     struct xwriter *w = xwriter_new(out, 1);
-    size_t start = out->len, i;
+    size_t start = out->len;
 
     xwriter_declaration(w);
     render_feed_stylesheet(w, f->stylesheet);
@@ -129,11 +129,6 @@ render_atom_feed(const struct render_feed *f, const struct render_frag *v,
         xwriter_attr(w, "xmlns:fh", NS_HISTORY);
     xwriter_attr(w, "xml:lang", f->conf->site_language);
     feed_head(w, f);
-    xwriter_flush(w);
-    *used = render_feed_fit(out->len - start, v, n, 0, f->max_bytes);
-    for (i = 0; i < *used; i++)
-        xwriter_raw(w, v[i].data, v[i].len);
-    if (*used > 0)
-        xwriter_end_after_raw(w, 0);
+    *used = render_feed_items(f, start, v, n, render_atom_entry, w, out);
     return xwriter_finish(w, err);
 }

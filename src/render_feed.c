@@ -1,35 +1,78 @@
 /*
- * render_feed: the pieces the feed renderers share.  The budget is decided
- * from fragment sizes before anything is written, so a document is written
- * once; RENDER_TAIL_MAX bounds what each format writes after its last
- * item.
+ * render_feed: the pieces the feed renderers share.  Items are written by
+ * the document's own writer straight into its buffer, and one that passes
+ * the budget is cut off again; RENDER_TAIL_MAX bounds what each format
+ * writes after its last item.
  */
 #include "tidings/render_feed.h"
 
+#include <string.h>
+
 #include "tidings/buf.h"
 #include "tidings/conf.h"
+#include "tidings/article.h"
+#include "tidings/err.h"
+#include "tidings/utf8.h"
 #include "tidings/xwriter.h"
 
-size_t
-render_feed_fit(size_t head, const struct render_frag *v, size_t n, size_t sep,
-                size_t max)
+int
+render_feed_fits(const struct render_feed *f, size_t len)
 {
-    size_t used = head + RENDER_TAIL_MAX, i;
+    return f->max_bytes == 0 || len + RENDER_TAIL_MAX <= f->max_bytes;
+}
 
-    if (max == 0)
-        return n;
+size_t
+render_feed_items(const struct render_feed *f, size_t doc_start,
+                  const struct render_item *v, size_t n, render_item_fn fn,
+                  struct xwriter *w, struct buf *out)
+{
+    size_t i, mark;
+
     for (i = 0; i < n; i++) {
-        used += v[i].len + (i > 0 ? sep : 0);
-        if (used > max)
+        if (xwriter_flush(w) < 0)
             break;
+        mark = out->len;
+        fn(f->conf, &v[i], w);
+        if (xwriter_flush(w) < 0)
+            break;
+        if (!render_feed_fits(f, out->len - doc_start)) {
+            buf_truncate(out, mark);
+            break;
+        }
     }
     return i;
+}
+
+static int
+is_clean(const char *s)
+{
+    size_t n;
+
+    if (s == NULL)
+        return 1;
+    n = strlen(s);
+    return utf8_xml_span(s, n) == n;
+}
+
+void
+render_item_check(struct render_item *it)
+{
+    const struct article *a = it->a;
+
+    it->clean = is_clean(a->title) && is_clean(a->summary) &&
+                (!it->full || is_clean(a->body)) && is_clean(a->category) &&
+                is_clean(a->source) && is_clean(a->author) &&
+                is_clean(a->feed_id) && is_clean(it->link) &&
+                is_clean(it->page);
 }
 
 void
 render_feed_page_url(const struct conf *c, const char *slug, struct buf *out)
 {
-    buf_appendf(out, "%s/articles/%s.html", c->site_base_url, slug);
+    buf_puts(out, c->site_base_url);
+    buf_puts(out, "/articles/");
+    buf_puts(out, slug);
+    buf_puts(out, ".html");
 }
 
 int

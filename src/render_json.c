@@ -115,15 +115,14 @@ named(struct buf *out, const char *name)
     buf_puts(out, "}]");
 }
 
-int
+void
 render_json_item(const struct conf *c, const struct render_item *it,
-                 struct buf *out, struct err *err)
+                 struct buf *out)
 {
     static const char in[] = "      ";
     const struct article *a = it->a;
     int first = 1;
 
-    (void)err;
     buf_puts(out, "    {\n");
     member(out, in, &first, "id", a->feed_id);
     member(out, in, &first, "url", it->link);
@@ -152,7 +151,6 @@ render_json_item(const struct conf *c, const struct render_item *it,
         buf_putc(out, '}');
     }
     buf_puts(out, "\n    }");
-    return 0;
 }
 
 static void
@@ -189,17 +187,20 @@ feed_head(struct buf *out, const struct render_feed *f)
 }
 
 int
-render_json_feed(const struct render_feed *f, const struct render_frag *v,
+render_json_feed(const struct render_feed *f, const struct render_item *v,
                  size_t n, struct buf *out, size_t *used, struct err *err)
 {
-    size_t start = out->len, i;
+    size_t start = out->len, mark;
 
     feed_head(out, f);
-    *used =
-        render_feed_fit(out->len - start, v, n, strlen(SEP) + 1, f->max_bytes);
-    for (i = 0; i < *used; i++) {
-        buf_puts(out, i == 0 ? "\n" : SEP);
-        buf_append(out, v[i].data, v[i].len);
+    for (*used = 0; *used < n; ++*used) {
+        mark = out->len;
+        buf_puts(out, *used == 0 ? "\n" : SEP);
+        render_json_item(f->conf, &v[*used], out);
+        if (!render_feed_fits(f, out->len - start)) {
+            buf_truncate(out, mark);
+            break;
+        }
     }
     buf_puts(out, *used > 0 ? "\n  ]\n}\n" : "]\n}\n");
     if (buf_failed(out))

@@ -20,14 +20,14 @@
 
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 
-int
+void
 render_rss_item(const struct conf *c, const struct render_item *it,
-                struct buf *out, struct err *err)
+                struct xwriter *w)
 {
     const struct article *a = it->a;
-    struct xwriter *w = xwriter_new_fragment(out, 2);
     char date[DATE_MAX];
 
+    xwriter_set_trusted(w, it->clean);
     xwriter_start(w, "item");
     xwriter_element(w, "title", a->title);
     xwriter_element(w, "link", it->link);
@@ -45,7 +45,7 @@ render_rss_item(const struct conf *c, const struct render_item *it,
     if (it->full)
         xwriter_element(w, "content:encoded", a->body);
     xwriter_end(w);
-    return xwriter_finish(w, err);
+    xwriter_set_trusted(w, 0);
 }
 
 static void
@@ -82,11 +82,11 @@ channel_head(struct xwriter *w, const struct render_feed *f)
 }
 
 int
-render_rss_feed(const struct render_feed *f, const struct render_frag *v,
+render_rss_feed(const struct render_feed *f, const struct render_item *v,
                 size_t n, struct buf *out, size_t *used, struct err *err)
 {
     struct xwriter *w = xwriter_new(out, 1);
-    size_t start = out->len, i;
+    size_t start = out->len;
 
     xwriter_declaration(w);
     render_feed_stylesheet(w, f->stylesheet);
@@ -97,11 +97,6 @@ render_rss_feed(const struct render_feed *f, const struct render_frag *v,
     xwriter_attr(w, "xmlns:dc", RENDER_NS_DC);
     xwriter_start(w, "channel");
     channel_head(w, f);
-    xwriter_flush(w);
-    *used = render_feed_fit(out->len - start, v, n, 0, f->max_bytes);
-    for (i = 0; i < *used; i++)
-        xwriter_raw(w, v[i].data, v[i].len);
-    if (*used > 0)
-        xwriter_end_after_raw(w, 1);
+    *used = render_feed_items(f, start, v, n, render_rss_item, w, out);
     return xwriter_finish(w, err);
 }

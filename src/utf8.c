@@ -5,6 +5,8 @@
  */
 #include "tidings/utf8.h"
 
+#include <string.h>
+
 #include "tidings/buf.h"
 #include "tidings/xalloc.h"
 
@@ -242,23 +244,54 @@ utf8_append_xml(struct buf *b, const char *s, size_t n)
     return append_filtered(b, s, n, 0);
 }
 
+/* ascii8: true when the 8 bytes at u are ASCII characters XML allows in
+ * text without a second look (0x20-0x7F): none has the top bit set, and
+ * none is below 0x20 (the "has a byte less than n" word trick; it may
+ * say no for some that are fine, never yes for one that is not). */
+static inline int
+ascii8(const unsigned char *u)
+{
+    uint64_t v;
+
+    memcpy(&v, u, 8);
+    return ((v | ((v - 0x2020202020202020u) & ~v)) & 0x8080808080808080u) == 0;
+}
+
+/* cjk3: true when the 4 bytes at u start with a three-byte sequence with
+ * a lead byte of E1-EC or EE (no overlong, surrogate or noncharacter is
+ * possible there): most of Chinese, Japanese and Korean text, checked
+ * with one load and one compare. */
+static inline int
+cjk3(const unsigned char *u)
+{
+    uint32_t v = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16;
+
+    return (v & 0xC0C0F0u) == 0x8080E0u && u[0] != 0xE0 && u[0] != 0xED &&
+           u[0] != 0xEF;
+}
+
 size_t
 utf8_xml_span(const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, len;
-    uint32_t cp;
 
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned c = u[i];
 
-        if (c >= 0x20 && c < 0x80) {
+        if (i + 3 <= n && cjk3(u + i)) {
+            i += 3;
+        } else if (c >= 0x20 && c < 0x80) {
+            i += i + 8 <= n && ascii8(u + i) ? 8 : 1;
+        } else if (c < 0x20) {
+            if (c != '\t' && c != '\n' && c != '\r')
+                return i;
             i++;
-            continue;
-        }
-        len = utf8_decode(s + i, n - i, &cp);
-        if (is_bad(cp, len) || !utf8_is_xml_char(cp))
+        } else if ((len = utf8_xml_multi(u + i, n - i)) > 0) {
+            i += len;
+        } else {
             return i;
-        i += len;
+        }
     }
     return n;
 }

@@ -3,10 +3,17 @@
  * (through an output callback, so there is no second copy of a document),
  * with every untrusted string reduced to XML 1.0 characters on the way in.
  *
- * Text that is already clean, which is nearly all of it (the store keeps
- * XML-safe text), goes to the writer as it is; only text with something to
- * drop is copied through utf8_append_xml into a scratch buffer.  libxml2
- * does the escaping.  Nothing is ever written as CDATA.
+ * The writer does the structure: start and end tags, nesting,
+ * indentation, attribute framing, processing instructions.  Text and
+ * attribute values are filtered and escaped here, in one pass, and handed
+ * to the writer as raw content, because libxml2's own escaping is not
+ * enough and costs a second pass: xmlTextWriterWriteString passes control
+ * characters and U+FFFE through (FIELD-NOTES), and its attribute escaping
+ * writes every non-ASCII character as a character reference when, as
+ * here, the writer has no document (a CJK name becomes a wall of
+ * &#x...;).  Escaping follows libxml2's: &, <, > and CR in text; also "
+ * and tab and LF in attribute values, which attribute normalisation would
+ * otherwise turn into spaces.  Nothing is ever written as CDATA.
  */
 #include "tidings/xwriter.h"
 
@@ -25,13 +32,118 @@ struct xwriter {
     xmlTextWriterPtr tw;
     struct buf *out;
     struct buf scratch;
-    struct buf *dest; /* fragments: where the slice goes; else NULL */
-    size_t mark;      /* fragments: where the fragment starts in out */
+    int trusted; /* strings are known to be XML-clean: escape only */
     int indent;
     int failed;
 };
 
 #define XNAME(s) ((const xmlChar *)(s))
+
+/* What a byte is to escape(): plain, escaped in text (and in attribute
+ * values), escaped in attribute values only, dropped (C0 controls XML
+ * forbids), the end of the string, or the start of a multibyte
+ * sequence. */
+enum byte_class { PLAIN, ESC_TEXT, ESC_ATTR, DROP, END, MULTI };
+
+static inline enum byte_class
+classify(unsigned char c)
+{
+    if (c >= 0x80)
+        return MULTI;
+    if (c >= 0x20) {
+        if (c == '&' || c == '<' || c == '>')
+            return ESC_TEXT;
+        return c == '"' ? ESC_ATTR : PLAIN;
+    }
+    if (c == '\t' || c == '\n')
+        return ESC_ATTR;
+    if (c == '\r')
+        return ESC_TEXT;
+    return c == 0 ? END : DROP;
+}
+
+static const char *
+entity(unsigned char c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\r':
+        return "&#13;";
+    case '\t':
+        return "&#9;";
+    default:
+        return "&#10;";
+    }
+}
+
+/* escape: appends the NUL-terminated s filtered to XML 1.0 characters
+ * (invalid UTF-8 and forbidden characters dropped, as utf8_append_xml
+ * does) and escaped for text, or for a double-quoted attribute value when
+ * attr, in one pass; runs of plain characters are appended whole. */
+static void
+escape(struct buf *out, const char *s, int attr)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, run = 0, len;
+    uint32_t cp;
+
+    for (;;) {
+        enum byte_class k;
+
+        /* the two common cases first: Chinese (three bytes, lead byte
+         * E1-EC or EE, which need no further range check) and ASCII */
+        if ((u[i] & 0xF0) == 0xE0 && u[i] != 0xE0 && u[i] != 0xED &&
+            u[i] != 0xEF && (u[i + 1] & 0xC0) == 0x80 &&
+            (u[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
+        k = classify(u[i]);
+        if (k == PLAIN || (k == ESC_ATTR && !attr)) {
+            i++;
+            continue;
+        }
+        if (k == MULTI && (len = utf8_xml_multi(u + i, 4)) > 0) {
+            i += len;
+            continue;
+        }
+        buf_append(out, s + run, i - run);
+        if (k == END)
+            return;
+        if (k == ESC_TEXT || k == ESC_ATTR)
+            buf_puts(out, entity(u[i++]));
+        else if (k == DROP)
+            i++;
+        else /* a character XML forbids, or an invalid byte */
+            i += utf8_decode(s + i, strnlen(s + i, 4), &cp);
+        run = i;
+    }
+}
+
+/* escape_trusted: escape() for text known to be XML-clean: only the
+ * markup characters are looked for (strcspn scans fast). */
+static void
+escape_trusted(struct buf *out, const char *s, int attr)
+{
+    const char *set = attr ? "&<>\"\r\t\n" : "&<>\r";
+    size_t k;
+
+    for (;;) {
+        k = strcspn(s, set);
+        buf_append(out, s, k);
+        if (s[k] == '\0')
+            return;
+        buf_puts(out, entity((unsigned char)s[k]));
+        s += k + 1;
+    }
+}
 
 /* sink: the output callback.  A full buffer fails (stickily) without
  * telling libxml2, which would print an I/O error of its own; the writer
@@ -70,40 +182,10 @@ xwriter_new(struct buf *out, int indent)
     return w;
 }
 
-/* A fragment is written inside depth dummy elements, so that libxml2
- * indents it as it will stand in the document, into a private buffer; the
- * slice after the dummies' start tags is the fragment. */
-struct xwriter *
-xwriter_new_fragment(struct buf *out, int depth)
+void
+xwriter_set_trusted(struct xwriter *w, int on)
 {
-    struct buf *tmp = xmalloc(sizeof(*tmp));
-    struct xwriter *w;
-    int i;
-
-    buf_init(tmp, 0);
-    w = xwriter_new(tmp, 1);
-    w->dest = out;
-    for (i = 0; i < depth; i++)
-        xwriter_start(w, "x");
-    xwriter_flush(w);
-    w->mark = tmp->len;
-    return w;
-}
-
-/* fragment_done: copies the fragment to its destination: what follows
- * the mark, less the '>' and newline that close the last dummy tag. */
-static void
-fragment_done(struct xwriter *w)
-{
-    const char *p, *end;
-
-    xwriter_flush(w);
-    p = w->out->data + w->mark;
-    end = w->out->data + w->out->len;
-    while (p < end && (*p == '>' || *p == '\n'))
-        p++;
-    if (!w->failed)
-        buf_append(w->dest, p, (size_t)(end - p));
+    w->trusted = on;
 }
 
 /* check: records a writer failure (a negative return). */
@@ -122,19 +204,12 @@ xwriter_finish(struct xwriter *w, struct err *err)
 
     if (w == NULL)
         return 0;
-    if (w->dest != NULL)
-        fragment_done(w);
     if (!w->failed && w->tw != NULL) {
         check(w, xmlTextWriterEndDocument(w->tw));
         check(w, xmlTextWriterFlush(w->tw));
     }
     if (w->tw != NULL)
-        xmlFreeTextWriter(w->tw);
-    if (w->dest != NULL) {
-        buf_release(w->out);
-        free(w->out);
-        w->out = w->dest;
-    }
+        xmlFreeTextWriter(w->tw); /* flushed: it writes nothing more */
     if (buf_failed(w->out))
         rc = err_set(err, ERR_LIMIT, "document is larger than %zu bytes",
                      w->out->max);
@@ -145,18 +220,23 @@ xwriter_finish(struct xwriter *w, struct err *err)
     return rc;
 }
 
-/* clean: s itself when it is all XML characters, else a filtered copy in
- * the scratch buffer (valid until the next call). */
-static const xmlChar *
-clean(struct xwriter *w, const char *s)
+/* write_escaped: s as text or as the value of the open attribute.  The
+ * writer is told of raw content of no length (so it closes a pending
+ * start tag and knows the element has content) and flushed; the escaped
+ * text then goes straight into out, with no copy through the writer. */
+static int
+write_escaped(struct xwriter *w, const char *s, int attr)
 {
-    size_t n = strlen(s);
-
-    if (utf8_xml_span(s, n) == n)
-        return XNAME(s);
-    buf_reset(&w->scratch);
-    utf8_append_xml(&w->scratch, s, n);
-    return XNAME(w->scratch.data);
+    if (check(w, xmlTextWriterWriteRawLen(w->tw, XNAME(""), 0)) < 0 ||
+        xwriter_flush(w) < 0)
+        return -1;
+    if (w->trusted)
+        escape_trusted(w->out, s, attr);
+    else
+        escape(w->out, s, attr);
+    if (buf_failed(w->out))
+        w->failed = 1;
+    return w->failed ? -1 : 0;
 }
 
 int
@@ -170,13 +250,13 @@ xwriter_declaration(struct xwriter *w)
 int
 xwriter_pi(struct xwriter *w, const char *target, const char *content)
 {
-    const xmlChar *c;
-
     if (w->failed)
         return -1;
-    c = clean(w, content);
-    assert(strstr((const char *)c, "?>") == NULL);
-    if (check(w, xmlTextWriterWritePI(w->tw, XNAME(target), c)) < 0)
+    buf_reset(&w->scratch);
+    utf8_append_xml(&w->scratch, content, strlen(content));
+    assert(strstr(w->scratch.data, "?>") == NULL);
+    if (check(w, xmlTextWriterWritePI(w->tw, XNAME(target),
+                                      XNAME(w->scratch.data))) < 0)
         return -1;
     /* an indenting writer ends the line itself */
     return w->indent ? 0 : xwriter_raw(w, "\n", 1);
@@ -198,68 +278,17 @@ xwriter_end(struct xwriter *w)
     return check(w, xmlTextWriterEndElement(w->tw));
 }
 
-/* escape_attr: the attribute form of clean text.  libxml2's own
- * attribute escaping writes every non-ASCII character as a character
- * reference when the writer has no document (ours streams), which turns
- * a CJK name into a wall of &#x...; so values are escaped here: the
- * markup characters, and the white space that attribute normalisation
- * would otherwise turn into spaces. */
-static void
-escape_attr(struct buf *out, const char *s)
-{
-    const char *run = s, *rep;
-
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\n':
-            rep = "&#10;";
-            break;
-        case '\r':
-            rep = "&#13;";
-            break;
-        case '\t':
-            rep = "&#9;";
-            break;
-        default:
-            continue;
-        }
-        buf_append(out, run, (size_t)(s - run));
-        buf_puts(out, rep);
-        run = s + 1;
-    }
-    buf_append(out, run, (size_t)(s - run));
-}
-
 int
 xwriter_attr(struct xwriter *w, const char *name, const char *value)
 {
-    struct buf esc = BUF_INIT;
-    int rc;
-
     if (w->failed)
         return -1;
     if (value == NULL)
         return 0;
-    escape_attr(&esc, (const char *)clean(w, value));
-    rc = check(w, xmlTextWriterStartAttribute(w->tw, XNAME(name)));
-    if (rc == 0)
-        rc = xwriter_raw(w, esc.data, esc.len);
-    if (rc == 0)
-        rc = check(w, xmlTextWriterEndAttribute(w->tw));
-    buf_release(&esc);
-    return rc;
+    if (check(w, xmlTextWriterStartAttribute(w->tw, XNAME(name))) < 0 ||
+        write_escaped(w, value, 1) < 0)
+        return -1;
+    return check(w, xmlTextWriterEndAttribute(w->tw));
 }
 
 int
@@ -269,7 +298,7 @@ xwriter_text(struct xwriter *w, const char *s)
         return -1;
     if (s == NULL)
         return 0;
-    return check(w, xmlTextWriterWriteString(w->tw, clean(w, s)));
+    return write_escaped(w, s, 0);
 }
 
 int
@@ -282,25 +311,17 @@ xwriter_element(struct xwriter *w, const char *name, const char *text)
     return xwriter_end(w);
 }
 
+/* xwriter_raw: the writer is flushed and the bytes go to out directly:
+ * the writer would only copy them through its own buffer, and it keeps
+ * no state about bytes it has passed on. */
 int
 xwriter_raw(struct xwriter *w, const char *s, size_t n)
 {
-    if (w->failed)
+    if (xwriter_flush(w) < 0)
         return -1;
-    if (n == 0)
-        return 0;
-    assert(n <= INT32_MAX);
-    return check(w, xmlTextWriterWriteRawLen(w->tw, XNAME(s), (int)n));
-}
-
-int
-xwriter_end_after_raw(struct xwriter *w, int depth)
-{
-    int i;
-
-    for (i = 0; i < depth; i++)
-        xwriter_raw(w, "  ", 2);
-    return xwriter_end(w);
+    if (buf_append(w->out, s, n) < 0)
+        w->failed = 1;
+    return w->failed ? -1 : 0;
 }
 
 int

@@ -15,18 +15,18 @@ struct buf;
 struct conf;
 struct err;
 struct render_feed;
-struct render_frag;
 struct render_item;
+struct xwriter;
 
-/* render_atom_entry: the <entry> for it, appended to out as a fragment
- * for render_atom_feed.  Returns 0, or -1 with err. */
-int render_atom_entry(const struct conf *c, const struct render_item *it,
-                      struct buf *out, struct err *err);
+/* render_atom_entry: the <entry> for it, written with w inside a feed
+ * (a render_item_fn). */
+void render_atom_entry(const struct conf *c, const struct render_item *it,
+                       struct xwriter *w);
 
 /* render_atom_feed: the document for f (an archive page when
- * f->is_archive) with as many of the n entry fragments as fit
- * f->max_bytes; *used gets that number.  Returns 0, or -1 with err. */
-int render_atom_feed(const struct render_feed *f, const struct render_frag *v,
+ * f->is_archive) with as many of the n entries as fit f->max_bytes; *used
+ * gets that number.  Returns 0, or -1 with err. */
+int render_atom_feed(const struct render_feed *f, const struct render_item *v,
                      size_t n, struct buf *out, size_t *used, struct err *err);
 
 #endif

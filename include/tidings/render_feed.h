@@ -6,13 +6,13 @@
  * render_json) share: the description of one feed document, one item, and
  * the byte budget.
  *
- * A feed document is written in two steps: each item is rendered on its
- * own into a fragment (render_<format>_item), which does not depend on the
- * feed it goes into, so that an article in ten feeds is rendered once; the
- * document (render_<format>_feed) then writes its head, as many fragments
- * as fit the budget, and its tail.  How every article field is written in
- * each format is fixed by the feed conventions (so that the feed importer
- * reads tidings' own feeds back to the same articles).
+ * A feed document (render_<format>_feed) writes its head, then each item
+ * (render_<format>_item) with the same writer into the same buffer, for
+ * as long as the document stays within its byte budget, then its tail.
+ * An item does not depend on the feed it goes into.  How
+ * every article field is written in each format is fixed by the feed
+ * conventions (so that the feed importer reads tidings' own feeds back to
+ * the same articles).
  */
 
 #include <stddef.h>
@@ -21,6 +21,7 @@
 struct article;
 struct buf;
 struct conf;
+struct err;
 struct xwriter;
 
 #define RENDER_GENERATOR "tidings"
@@ -46,20 +47,20 @@ struct render_feed {
 
 /* One item.  link is where it points (the article's own URL, else page);
  * page is BASE/articles/SLUG.html.  full: with the body, not only the
- * summary. */
+ * summary.  clean: render_item_check found every string it shows made of
+ * XML 1.0 characters, so writers only escape them (0 is always safe). */
 struct render_item {
     const struct article *a;
     const char *link;
     const char *page;
     int has_url;
     int full;
+    int clean;
 };
 
-/* A rendered item. */
-struct render_frag {
-    const char *data;
-    size_t len;
-};
+/* render_item_check: sets it->clean by checking, once, every string the
+ * item shows in any format. */
+void render_item_check(struct render_item *it);
 
 /* The feeds of the site, as the index page and the OPML list them. */
 enum render_kind {
@@ -78,12 +79,25 @@ struct render_listing {
     int depth;         /* categories: 0 for a top-level one */
 };
 
-/* render_feed_fit: how many of the n fragments fit after head bytes when
- * the whole document may have max bytes (0: all of them), keeping room
- * for the tail (RENDER_TAIL_MAX) and sep bytes between fragments. */
+/* render_item_fn: an XML format's item renderer: writes the item with the
+ * document's writer, at the depth it stands at.  Failures are the
+ * writer's, reported by xwriter_finish. */
+typedef void (*render_item_fn)(const struct conf *c,
+                               const struct render_item *it, struct xwriter *w);
+
+/* render_feed_items: writes the n items (newest first) with fn into the
+ * document, whose bytes began at out[doc_start] and which w writes into
+ * out, as many as keep it within f->max_bytes with room for its tail
+ * (RENDER_TAIL_MAX).  An item that does not fit is cut off again and ends
+ * the list.  Returns how many went in. */
 #define RENDER_TAIL_MAX 64
-size_t render_feed_fit(size_t head, const struct render_frag *v, size_t n,
-                       size_t sep, size_t max);
+size_t render_feed_items(const struct render_feed *f, size_t doc_start,
+                         const struct render_item *v, size_t n,
+                         render_item_fn fn, struct xwriter *w, struct buf *out);
+
+/* render_feed_fits: true when a document of len bytes leaves room for
+ * its tail within f->max_bytes. */
+int render_feed_fits(const struct render_feed *f, size_t len);
 
 /* render_feed_page_url: the absolute URL of an article's own page on the site
  * (BASE/articles/SLUG.html), appended to out. */

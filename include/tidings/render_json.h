@@ -16,18 +16,17 @@ struct buf;
 struct conf;
 struct err;
 struct render_feed;
-struct render_frag;
 struct render_item;
 
-/* render_json_item: the item object for it, appended to out as a fragment
- * for render_json_feed.  Returns 0. */
-int render_json_item(const struct conf *c, const struct render_item *it,
-                     struct buf *out, struct err *err);
+/* render_json_item: the item object for it, appended to out, indented to
+ * stand in the items array. */
+void render_json_item(const struct conf *c, const struct render_item *it,
+                      struct buf *out);
 
-/* render_json_feed: the document for f with as many of the n item
- * fragments as fit f->max_bytes; *used gets that number.  Returns 0, or
- * -1 with ERR_LIMIT when out hit its cap. */
-int render_json_feed(const struct render_feed *f, const struct render_frag *v,
+/* render_json_feed: the document for f with as many of the n items as fit
+ * f->max_bytes; *used gets that number.  Returns 0, or -1 with ERR_LIMIT
+ * when out hit its cap. */
+int render_json_feed(const struct render_feed *f, const struct render_item *v,
                      size_t n, struct buf *out, size_t *used, struct err *err);
 
 /* render_json_string: s as a JSON string literal (quotes included). */

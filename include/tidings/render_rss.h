@@ -15,19 +15,18 @@ struct buf;
 struct conf;
 struct err;
 struct render_feed;
-struct render_frag;
 struct render_item;
+struct xwriter;
 
-/* render_rss_item: the <item> for it, appended to out as a fragment for
- * render_rss_feed.  Returns 0, or -1 with err (out then holds part of
- * it). */
-int render_rss_item(const struct conf *c, const struct render_item *it,
-                    struct buf *out, struct err *err);
+/* render_rss_item: the <item> for it, written with w inside a channel
+ * (a render_item_fn). */
+void render_rss_item(const struct conf *c, const struct render_item *it,
+                     struct xwriter *w);
 
-/* render_rss_feed: the document for f with as many of the n item
- * fragments (newest first) as fit f->max_bytes; *used gets that number.
- * Appends to out; returns 0, or -1 with err. */
-int render_rss_feed(const struct render_feed *f, const struct render_frag *v,
+/* render_rss_feed: the document for f with as many of the n items
+ * (newest first) as fit f->max_bytes; *used gets that number.  Appends to
+ * out; returns 0, or -1 with err. */
+int render_rss_feed(const struct render_feed *f, const struct render_item *v,
                     size_t n, struct buf *out, size_t *used, struct err *err);
 
 #endif

@@ -6,12 +6,12 @@
  * an opaque handle, so no libxml2 type leaves src/xwriter.c).
  *
  * Every string that reaches the writer through xwriter_text, _attr and
- * _element is first reduced to XML 1.0 characters: libxml2 escapes <, &
- * and > but passes control characters and U+FFFE through, and its CDATA
- * writer copies "]]>" raw, so nothing here writes CDATA at all.  Text of
- * any bytes therefore always gives a well-formed document.  xwriter_raw is
- * for fragments that an xwriter wrote earlier (feed items rendered once and
- * placed in several documents), never for text from outside.
+ * _element is first reduced to XML 1.0 characters and escaped: libxml2's
+ * own text escaping passes control characters and U+FFFE through, and its
+ * CDATA writer copies "]]>" raw, so nothing here writes CDATA at all.
+ * Text of any bytes therefore always gives a well-formed document.
+ * xwriter_raw is for trusted constants only, never for text from
+ * outside.
  *
  * Output goes to a caller-owned struct buf as it is produced.  Failure is
  * sticky, as in struct buf: calls after a failure do nothing, and
@@ -28,11 +28,12 @@ struct xwriter;
  * two spaces when indent is set.  out must outlive the writer. */
 struct xwriter *xwriter_new(struct buf *out, int indent);
 
-/* xwriter_new_fragment: a writer for a fragment that will be placed raw
- * into documents at nesting depth (>= 1) by xwriter_raw: it is indented
- * as if written there.  xwriter_finish appends the fragment (its elements
- * only, each line indented, ending in a newline) to out. */
-struct xwriter *xwriter_new_fragment(struct buf *out, int depth);
+/* xwriter_set_trusted: with on, the strings that follow (text and
+ * attribute values) are known to hold only XML 1.0 characters (the caller
+ * checked them with utf8_xml_span) and are only escaped, not filtered:
+ * the check is then done once for a text that goes into several
+ * documents. */
+void xwriter_set_trusted(struct xwriter *w, int on);
 
 /* xwriter_finish: closes every open element, flushes into out and frees
  * the writer (NULL is fine).  Returns 0, or -1 with ERR_LIMIT when out hit
@@ -63,16 +64,17 @@ int xwriter_text(struct xwriter *w, const char *s);
 /* xwriter_element: <name>text</name>; nothing at all when text is NULL. */
 int xwriter_element(struct xwriter *w, const char *name, const char *text);
 
-/* xwriter_raw: n bytes written as they are, for fragments produced by an
- * xwriter (trusted: they are already well-formed). */
+/* xwriter_raw: n bytes written as they are (trusted constants such as
+ * the declaration).  Only where a whole element could stand: first, or
+ * after a child element ended; never right after xwriter_start or inside
+ * text. */
 int xwriter_raw(struct xwriter *w, const char *s, size_t n);
-/* xwriter_end_after_raw: ends the element that raw fragments were written
- * into, indented as the writer would have (it does not indent after raw
- * text by itself). */
-int xwriter_end_after_raw(struct xwriter *w, int depth);
 
 /* xwriter_flush: pushes what is buffered into out, so that out->len is
- * the length written so far. */
+ * the length written so far.  Between two child elements, the caller may
+ * then cut out back to a length it saw after an earlier flush there (to
+ * take back an element that passed a budget): the writer holds no state
+ * about the bytes it has passed on. */
 int xwriter_flush(struct xwriter *w);
 
 #endif
