@@ -248,7 +248,8 @@ open_fixture(struct fixture *fx, const char *extra)
     if (test_conf(extra) == NULL)
         return -1;
     test_tidings(&p, "import", "--date", "2013-06-05T10:20:00+08:00",
-                 "tests/samples", "tests/golden/input", NULL);
+                 "tests/samples/000_6f3282650a6999bc.txt", "tests/golden/input",
+                 NULL);
     rc = p.status;
     test_proc_release(&p);
     if (rc != 0 ||
