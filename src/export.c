@@ -38,12 +38,17 @@
  * empties the folder first. */
 #define TMPDIR "/.tidings-tmp"
 
-/* One line of a manifest. */
+/* One line of a manifest.  A pending entry is one the union manifest
+ * lists before its file is written: it names a file to remove if the
+ * build dies, but says nothing about what is on disk. */
+#define ENTRY_IMMUTABLE (1u << 0)
+#define ENTRY_PENDING   (1u << 1)
+
 struct entry {
     char *path; /* "/rss.xml" */
     uint64_t hash;
     size_t size;
-    int immutable;
+    unsigned flags;
 };
 
 struct manifest {
@@ -64,7 +69,7 @@ manifest_release(struct manifest *m)
 
 static void
 manifest_add(struct manifest *m, const char *path, uint64_t hash, size_t size,
-             int immutable)
+             unsigned flags)
 {
     if (m->len == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 256;
@@ -73,7 +78,7 @@ manifest_add(struct manifest *m, const char *path, uint64_t hash, size_t size,
     m->v[m->len].path = xstrdup(path);
     m->v[m->len].hash = hash;
     m->v[m->len].size = size;
-    m->v[m->len].immutable = immutable;
+    m->v[m->len].flags = flags;
     m->len++;
 }
 
@@ -84,14 +89,30 @@ cmp_entry(const void *a, const void *b)
                   ((const struct entry *)b)->path);
 }
 
-static const struct entry *
-manifest_find(const struct manifest *m, const char *path)
+/* manifest_sort: by path; a manifest read back is already in order (it
+ * is written that way), and checking costs one pass, sorting many. */
+static void
+manifest_sort(struct manifest *m)
 {
-    struct entry key;
+    size_t i;
 
-    key.path = (char *)(uintptr_t)path;
-    return m->len ? bsearch(&key, m->v, m->len, sizeof(*m->v), cmp_entry)
-                  : NULL;
+    for (i = 1; i < m->len; i++)
+        if (strcmp(m->v[i - 1].path, m->v[i].path) > 0)
+            break;
+    if (i < m->len)
+        qsort(m->v, m->len, sizeof(*m->v), cmp_entry);
+}
+
+/* manifest_seek: the entry for path, for paths asked in sorted order:
+ * *at only moves forward, so a whole site is matched in one pass. */
+static const struct entry *
+manifest_seek(const struct manifest *m, const char *path, size_t *at)
+{
+    int c = 1;
+
+    while (*at < m->len && (c = strcmp(m->v[*at].path, path)) < 0)
+        ++*at;
+    return *at < m->len && c == 0 ? &m->v[*at] : NULL;
 }
 
 /* safe_path: a manifest is data on disk; a path in it must stay inside the
@@ -107,8 +128,8 @@ safe_path(const char *p)
 static int
 parse_entry(struct manifest *m, char *line)
 {
-    char *flags, *size, *path, *end;
-    unsigned long long h;
+    char *flags, *size, *path;
+    uint64_t h;
 
     if ((flags = strchr(line, '\t')) == NULL)
         return -1;
@@ -119,11 +140,11 @@ parse_entry(struct manifest *m, char *line)
     if ((path = strchr(size, '\t')) == NULL || !safe_path(path + 1))
         return -1;
     *path++ = '\0';
-    h = strtoull(line, &end, 16);
-    if (*end != '\0')
+    if (hash_parse_hex(line, &h) < 0)
         return -1;
     manifest_add(m, path, h, (size_t)strtoull(size, NULL, 10),
-                 strchr(flags, 'i') != NULL);
+                 (strchr(flags, 'i') ? ENTRY_IMMUTABLE : 0) |
+                     (strchr(flags, 'p') ? ENTRY_PENDING : 0));
     return 0;
 }
 
@@ -153,8 +174,7 @@ manifest_read(struct manifest *m, const char *dir, struct err *err)
                          name.data, lineno);
     }
     fclose(fp);
-    if (m->len > 1)
-        qsort(m->v, m->len, sizeof(*m->v), cmp_entry);
+    manifest_sort(m);
 out:
     buf_release(&name);
     return rc;
@@ -176,19 +196,27 @@ write_file(const char *dir, const char *path, const void *data, size_t len,
 }
 
 /* is_current: the file already holds these bytes, by the manifest's word
- * and the size on disk (a cheap check that catches truncation). */
+ * and the size on disk (a cheap check that catches truncation).  A stub
+ * (a document the caller took over from this very manifest, with no
+ * bytes) is taken at the manifest's word alone: an incremental build of a
+ * large site must not cost a stat per file; `build --full` rewrites files
+ * removed by hand. */
 static int
-is_current(const struct manifest *old, const struct doc *d, const char *file)
+is_current(const struct entry *e, const struct doc *d, const char *file)
 {
-    const struct entry *e = manifest_find(old, d->path);
     struct stat sb;
 
-    return e != NULL && e->hash == d->hash && e->size == d->len &&
-           stat(file, &sb) == 0 && (size_t)sb.st_size == d->len;
+    if (e == NULL || (e->flags & ENTRY_PENDING) || e->hash != d->hash ||
+        e->size != d->len)
+        return 0;
+    return d->body == NULL ||
+           (stat(file, &sb) == 0 && (size_t)sb.st_size == d->len);
 }
 
+/* write_doc: writes d unless e, its entry in the old manifest (or NULL),
+ * says the file already holds its bytes. */
 static int
-write_doc(const struct doc *d, const char *dir, const struct manifest *old,
+write_doc(const struct doc *d, const char *dir, const struct entry *e,
           struct export_stats *st, struct err *err)
 {
     struct buf file = BUF_INIT, gzname = BUF_INIT;
@@ -198,8 +226,9 @@ write_doc(const struct doc *d, const char *dir, const struct manifest *old,
 
     buf_appendf(&file, "%s%s", dir, d->path);
     buf_appendf(&gzname, "%s.gz", file.data);
-    if (is_current(old, d, file.data) &&
-        (!site_is_text(d->type) || access(gzname.data, F_OK) == 0)) {
+    if (is_current(e, d, file.data) &&
+        (d->body == NULL || !site_is_text(d->type) ||
+         access(gzname.data, F_OK) == 0)) {
         st->unchanged++;
         goto out;
     }
@@ -230,25 +259,32 @@ out:
 static void
 headers_netlify(const struct site *s, long max_age, struct buf *out)
 {
-    char cc[96];
+    char cc[2][96];
+    struct doc probe;
     size_t i;
 
+    /* two Cache-Control values in all: formatted once, not per path */
+    memset(&probe, 0, sizeof(probe));
+    site_cache_control(&probe, max_age, cc[0], sizeof(cc[0]));
+    probe.immutable = 1;
+    site_cache_control(&probe, max_age, cc[1], sizeof(cc[1]));
     buf_puts(out, "# Generated by tidings build: response headers per path\n"
                   "# (Netlify and Cloudflare Pages read this file).\n");
     for (i = 0; i < s->ndocs; i++) {
         const struct doc *d = &s->docs[i];
+        int index = strcmp(d->path, "/index.html") == 0;
 
-        site_cache_control(d, max_age, cc, sizeof(cc));
-        buf_appendf(out,
-                    "%s\n  Content-Type: %s\n  Cache-Control: %s\n"
-                    "  X-Content-Type-Options: nosniff\n",
-                    strcmp(d->path, "/index.html") == 0 ? "/" : d->path,
-                    site_content_type(d->type), cc);
-        if (strcmp(d->path, "/index.html") == 0)
+        buf_puts(out, index ? "/" : d->path);
+        buf_puts(out, "\n  Content-Type: ");
+        buf_puts(out, site_content_type(d->type));
+        buf_puts(out, "\n  Cache-Control: ");
+        buf_puts(out, cc[d->immutable != 0]);
+        buf_puts(out, "\n  X-Content-Type-Options: nosniff\n");
+        if (index)
             buf_appendf(out,
                         "/index.html\n  Content-Type: %s\n"
                         "  Cache-Control: %s\n",
-                        site_content_type(d->type), cc);
+                        site_content_type(d->type), cc[0]);
     }
 }
 
@@ -320,17 +356,39 @@ write_if_changed(const char *dir, const char *name, const struct buf *b,
 
 /* ---- the manifest and stale files -------------------------------------- */
 
+/* put_size: n in decimal (the manifest is written for every build of a
+ * large site; printf was most of its cost). */
+static void
+put_size(struct buf *out, size_t n)
+{
+    char d[24];
+    size_t k = sizeof(d);
+
+    do {
+        d[--k] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    buf_append(out, d + k, sizeof(d) - k);
+}
+
 static void
 manifest_format(const struct manifest *m, struct buf *out)
 {
+    static const char *const flags[] = { "-", "i", "p", "ip" };
     char hex[HASH_HEX_LEN + 1];
     size_t i;
 
     buf_puts(out, MANIFEST_HEADER);
     for (i = 0; i < m->len; i++) {
         hash_hex(m->v[i].hash, hex);
-        buf_appendf(out, "%s\t%s\t%zu\t%s\n", hex,
-                    m->v[i].immutable ? "i" : "-", m->v[i].size, m->v[i].path);
+        buf_append(out, hex, HASH_HEX_LEN);
+        buf_putc(out, '\t');
+        buf_puts(out, flags[m->v[i].flags & 3]);
+        buf_putc(out, '\t');
+        put_size(out, m->v[i].size);
+        buf_putc(out, '\t');
+        buf_puts(out, m->v[i].path);
+        buf_putc(out, '\n');
     }
 }
 
@@ -341,7 +399,7 @@ manifest_of_site(const struct site *s, struct manifest *m)
 
     for (i = 0; i < s->ndocs; i++)
         manifest_add(m, s->docs[i].path, s->docs[i].hash, s->docs[i].len,
-                     s->docs[i].immutable);
+                     s->docs[i].immutable ? ENTRY_IMMUTABLE : 0);
 }
 
 /* remove_empty_parents: folders emptied by removals go too, up to dir. */
@@ -363,11 +421,15 @@ remove_stale(const struct manifest *old, const struct site *s, const char *dir,
              struct export_stats *st, struct err *err)
 {
     struct buf file = BUF_INIT;
-    size_t i;
+    size_t i, j;
     int rc = 0;
 
-    for (i = 0; i < old->len && rc == 0; i++) {
-        if (site_find(s, old->v[i].path) != NULL)
+    /* both are sorted by path: one walk finds the old paths the site no
+     * longer has */
+    for (i = 0, j = 0; i < old->len && rc == 0; i++) {
+        while (j < s->ndocs && strcmp(s->docs[j].path, old->v[i].path) < 0)
+            j++;
+        if (j < s->ndocs && strcmp(s->docs[j].path, old->v[i].path) == 0)
             continue;
         buf_reset(&file);
         buf_appendf(&file, "%s%s.gz", dir, old->v[i].path);
@@ -401,7 +463,7 @@ write_union(const char *dir, const struct manifest *old,
             const struct manifest *cur, struct err *err)
 {
     struct manifest both;
-    size_t i;
+    size_t i, at;
     int rc;
 
     /* a path in both keeps its old entry: until the new bytes are written
@@ -410,13 +472,12 @@ write_union(const char *dir, const struct manifest *old,
     memset(&both, 0, sizeof(both));
     for (i = 0; i < old->len; i++)
         manifest_add(&both, old->v[i].path, old->v[i].hash, old->v[i].size,
-                     old->v[i].immutable);
-    for (i = 0; i < cur->len; i++)
-        if (manifest_find(old, cur->v[i].path) == NULL)
+                     old->v[i].flags);
+    for (i = 0, at = 0; i < cur->len; i++)
+        if (manifest_seek(old, cur->v[i].path, &at) == NULL)
             manifest_add(&both, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
-                         cur->v[i].immutable);
-    if (both.len > 1)
-        qsort(both.v, both.len, sizeof(*both.v), cmp_entry);
+                         cur->v[i].flags | ENTRY_PENDING);
+    manifest_sort(&both);
     rc = write_manifest(dir, &both, err);
     manifest_release(&both);
     return rc;
@@ -445,7 +506,7 @@ export_write(const struct site *s, const char *dir, long max_age,
 {
     struct manifest old, cur;
     struct buf tmp = BUF_INIT;
-    size_t i;
+    size_t i, at;
     int rc = -1;
 
     memset(st, 0, sizeof(*st));
@@ -459,8 +520,9 @@ export_write(const struct site *s, const char *dir, long max_age,
     manifest_of_site(s, &cur);
     if (write_union(dir, &old, &cur, err) < 0)
         goto out;
-    for (i = 0; i < s->ndocs; i++)
-        if (write_doc(&s->docs[i], dir, &old, st, err) < 0)
+    for (i = 0, at = 0; i < s->ndocs; i++)
+        if (write_doc(&s->docs[i], dir,
+                      manifest_seek(&old, s->docs[i].path, &at), st, err) < 0)
             goto out;
     if (write_headers(s, dir, max_age, err) < 0 ||
         remove_stale(&old, s, dir, st, err) < 0 ||
@@ -501,7 +563,7 @@ load_doc(struct site *s, const char *dir, const struct entry *e,
     len = body.len;
     site_add_gz(s, e->path, buf_detach(&body, NULL), len, gz_bytes, gz_len,
                 mtime)
-        ->immutable = e->immutable;
+        ->immutable = (e->flags & ENTRY_IMMUTABLE) != 0;
     rc = 0;
 out:
     buf_release(&file);
@@ -523,7 +585,8 @@ export_load(struct site *s, const char *dir, struct err *err)
     if (m.len == 0)
         rc = err_set(err, ERR_IO, "'%s' holds no site built by tidings", dir);
     for (i = 0; i < m.len && rc == 0; i++)
-        rc = load_doc(s, dir, &m.v[i], err);
+        if (!(m.v[i].flags & ENTRY_PENDING)) /* a killed build's */
+            rc = load_doc(s, dir, &m.v[i], err);
     manifest_release(&m);
     if (rc < 0) {
         site_release(s);
@@ -543,8 +606,9 @@ export_load_index(struct site *s, const char *dir, struct err *err)
     if (manifest_read(&m, dir, err) < 0)
         return -1;
     for (i = 0; i < m.len; i++)
-        site_add_stub(s, m.v[i].path, m.v[i].hash, m.v[i].size,
-                      m.v[i].immutable);
+        if (!(m.v[i].flags & ENTRY_PENDING))
+            site_add_stub(s, m.v[i].path, m.v[i].hash, m.v[i].size,
+                          m.v[i].flags & ENTRY_IMMUTABLE);
     manifest_release(&m);
     site_finish(s);
     return 0;

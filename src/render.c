@@ -24,7 +24,6 @@
 #include "tidings/render.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +61,16 @@ struct stored {
     int seen;
 };
 
+/* A hash index over paths (the documents rows, the previous site's
+ * documents): a render of a large site looks up every path in both, and
+ * binary searches spent their time in strcmp.  Slots hold 1 + the index
+ * of an entry, 0 when empty. */
+struct path_index {
+    size_t *slot;
+    uint64_t *hash; /* of each entry's path, by entry */
+    size_t cap;
+};
+
 struct run {
     struct store *store;
     const struct conf *c;
@@ -74,6 +83,7 @@ struct run {
     char conf_fp[HASH_HEX_LEN + 1];
     struct stored *docs;
     size_t ndocs, capdocs;
+    struct path_index rows_ix, prev_ix;
     char *stylesheet; /* href of feed.xsl */
     const char *hub;  /* NULL when unset */
 };
@@ -141,7 +151,8 @@ load_row(const struct store_doc *d, void *arg)
     }
     s = &r->docs[r->ndocs++];
     s->path = xstrdup(d->path);
-    s->hash = strtoull(d->hash, NULL, 16);
+    if (hash_parse_hex(d->hash, &s->hash) < 0)
+        s->hash = 0; /* never matches: the document is rendered again */
     memcpy(s->source, d->source, sizeof(s->source));
     s->size = d->size;
     s->changed = d->changed;
@@ -149,23 +160,84 @@ load_row(const struct store_doc *d, void *arg)
     return 0;
 }
 
+typedef const char *(*path_at_fn)(const void *v, size_t i);
+
+static void
+index_build(struct path_index *ix, const void *v, size_t n, path_at_fn at)
+{
+    size_t i, j;
+
+    for (ix->cap = 16; ix->cap < 2 * n; ix->cap *= 2)
+        ;
+    ix->slot = xcalloc(ix->cap, sizeof(*ix->slot));
+    ix->hash = xreallocarray(NULL, n + 1, sizeof(*ix->hash));
+    for (i = 0; i < n; i++) {
+        ix->hash[i] = hash64(at(v, i), strlen(at(v, i)));
+        for (j = (size_t)ix->hash[i] & (ix->cap - 1); ix->slot[j] != 0;
+             j = (j + 1) & (ix->cap - 1))
+            ;
+        ix->slot[j] = i + 1;
+    }
+}
+
+/* index_find: the index of the entry with path, or -1. */
+static long
+index_find(const struct path_index *ix, const void *v, path_at_fn at,
+           const char *path)
+{
+    uint64_t h;
+    size_t j;
+
+    if (ix->cap == 0)
+        return -1;
+    h = hash64(path, strlen(path));
+    for (j = (size_t)h & (ix->cap - 1); ix->slot[j] != 0;
+         j = (j + 1) & (ix->cap - 1)) {
+        size_t e = ix->slot[j] - 1;
+
+        if (ix->hash[e] == h && strcmp(at(v, e), path) == 0)
+            return (long)e;
+    }
+    return -1;
+}
+
+static void
+index_release(struct path_index *ix)
+{
+    free(ix->slot);
+    free(ix->hash);
+    memset(ix, 0, sizeof(*ix));
+}
+
+static const char *
+row_path(const void *v, size_t i)
+{
+    return ((const struct stored *)v)[i].path;
+}
+
+static const char *
+doc_path(const void *v, size_t i)
+{
+    return ((const struct doc *)v)[i].path;
+}
+
 static struct stored *
 find_row(const struct run *r, const char *path)
 {
-    size_t lo = 0, hi = r->ndocs;
+    long i = index_find(&r->rows_ix, r->docs, row_path, path);
 
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(r->docs[mid].path, path);
+    return i < 0 ? NULL : &r->docs[i];
+}
 
-        if (c == 0)
-            return &r->docs[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+static const struct doc *
+find_prev(const struct run *r, const char *path)
+{
+    long i;
+
+    if (r->prev == NULL)
+        return NULL;
+    i = index_find(&r->prev_ix, r->prev->docs, doc_path, path);
+    return i < 0 ? NULL : &r->prev->docs[i];
 }
 
 static int
@@ -182,21 +254,28 @@ drop_unseen(struct run *r, struct err *err)
 
 /* ---- slots: take over or render one document ---------------------------- */
 
-static void slot_init(struct run *r, struct slot *sl, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
+/* slot_init: looks the document at a + b + c up (c may be NULL). */
 static void
-slot_init(struct run *r, struct slot *sl, const char *fmt, ...)
+slot_init(struct run *r, struct slot *sl, const char *a, const char *b,
+          const char *c)
 {
-    va_list ap;
+    size_t n = 0, k;
+    const char *parts[3];
+    int i;
 
-    va_start(ap, fmt);
-    vsnprintf(sl->path, sizeof(sl->path), fmt, ap);
-    va_end(ap);
+    parts[0] = a, parts[1] = b, parts[2] = c;
+    for (i = 0; i < 3 && parts[i] != NULL; i++) {
+        k = strlen(parts[i]);
+        if (n + k >= sizeof(sl->path))
+            k = sizeof(sl->path) - 1 - n; /* never: paths are short */
+        memcpy(sl->path + n, parts[i], k);
+        n += k;
+    }
+    sl->path[n] = '\0';
     sl->row = find_row(r, sl->path);
     if (sl->row != NULL)
         sl->row->seen = 1;
-    sl->prev = r->prev ? site_find(r->prev, sl->path) : NULL;
+    sl->prev = find_prev(r, sl->path);
     sl->usable =
         sl->prev != NULL && sl->row != NULL && sl->prev->hash == sl->row->hash;
 }
@@ -406,7 +485,7 @@ render_current(struct run *r, struct plan_feed *pf, struct err *err)
     int64_t pages = render_plan_pages(&r->plan, pf);
 
     for (fmt = 0; fmt < FEED_FORMATS; fmt++) {
-        slot_init(r, &sl[fmt], "%s%s", pf->dir, current_docs[fmt].file);
+        slot_init(r, &sl[fmt], pf->dir, current_docs[fmt].file, NULL);
         need |= !slot_cheap(r, &sl[fmt], pf->dirty);
     }
     if (!need) {
@@ -509,10 +588,12 @@ static int
 render_archive(struct run *r, const struct plan_feed *pf, struct err *err)
 {
     int64_t pages = render_plan_pages(&r->plan, pf), page;
+    char name[48];
     struct slot sl;
 
     for (page = 1; page <= pages; page++) {
-        slot_init(r, &sl, "%sarchive/%" PRId64 ".xml", pf->dir, page);
+        snprintf(name, sizeof(name), "archive/%" PRId64 ".xml", page);
+        slot_init(r, &sl, pf->dir, name, NULL);
         if (slot_cheap(r, &sl, render_plan_page_dirty(pf, page)))
             slot_reuse(r, &sl, page < pages);
         else if (render_page(r, pf, &sl, page, pages, err) < 0)
@@ -584,7 +665,7 @@ render_articles(struct run *r, struct err *err)
     int rc = store_each_slug(r->store, collect_slug, &s, err);
 
     for (i = 0; rc == 0 && i < s.len; i++) {
-        slot_init(r, &sl, "/articles/%s.html", s.slug[i]);
+        slot_init(r, &sl, "/articles/", s.slug[i], ".html");
         if (slot_cheap(r, &sl, render_plan_article_dirty(&r->plan, s.id[i])))
             slot_reuse(r, &sl, 0);
         else
@@ -645,7 +726,7 @@ render_fixed(struct run *r, enum fixed_doc which, const char *path,
     struct hash h;
     int rc = 0;
 
-    slot_init(r, &sl, "%s", path);
+    slot_init(r, &sl, path, NULL, NULL);
     hash_init(&h);
     hash_update_str(&h, r->conf_fp);
     if (which != FIXED_XSL)
@@ -717,6 +798,10 @@ begin(struct run *r, int64_t *since, struct err *err)
     free(conf);
     if (rc == 0)
         rc = store_each_doc(r->store, load_row, r, err);
+    if (rc == 0)
+        index_build(&r->rows_ix, r->docs, r->ndocs, row_path);
+    if (rc == 0 && r->prev != NULL)
+        index_build(&r->prev_ix, r->prev->docs, r->prev->ndocs, doc_path);
     return rc;
 }
 
@@ -760,6 +845,8 @@ run_release(struct run *r)
     size_t i;
 
     render_plan_release(&r->plan);
+    index_release(&r->rows_ix);
+    index_release(&r->prev_ix);
     for (i = 0; i < r->ndocs; i++)
         free(r->docs[i].path);
     free(r->docs);

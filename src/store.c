@@ -1046,6 +1046,9 @@ enum rstmt_id {
 
 #define NEWEST     " ORDER BY a.published DESC, a.feed_id"
 #define NEWEST_IDS " ORDER BY published DESC, feed_id LIMIT ?2)" NEWEST
+#define SUBTREE                                                                \
+    "SELECT id FROM categories WHERE path = ?1 OR (path > ?1 || '/' AND"       \
+    " path < ?1 || '0')"
 
 static const char *const rsql[RS_COUNT] = {
     [RS_META_GET] = "SELECT value FROM meta WHERE key = ?",
@@ -1074,11 +1077,18 @@ static const char *const rsql[RS_COUNT] = {
     [RS_ARCHIVE_ADD] = "INSERT INTO archive VALUES(?, ?, ?)",
     [RS_ARCHIVE_REMOVE] = "DELETE FROM archive WHERE feed_id = ? AND pos = ?",
     [RS_NEWEST_SITE] = ARTICLE_COLUMNS("a.summary, a.body") NEWEST " LIMIT ?2",
-    /* a category's feed holds its descendants: paths "P" and "P/..." */
+    /* a category's feed holds its descendants: paths "P" and "P/...".
+     * The rows are fetched only from the newest published date that
+     * still makes the count (found in the index alone): sorting a whole
+     * subtree by (published, feed_id) would read every row of it. */
     [RS_NEWEST_CATEGORY] = ARTICLE_COLUMNS(
-        "a.summary, a.body") " WHERE a.id IN (SELECT id FROM"
-                             " articles WHERE category_id IN (SELECT id FROM categories WHERE"
-                             " path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0'))" NEWEST_IDS,
+        "a.summary, a.body") " WHERE a.category_id IN"
+                             " (" SUBTREE
+                             ") AND a.published >= coalesce((SELECT published FROM"
+                             " articles WHERE category_id IN (" SUBTREE
+                             ") ORDER BY published"
+                             " DESC LIMIT 1 OFFSET ?2 - 1), -9223372036854775807 - 1)" NEWEST
+                             " LIMIT ?2",
     [RS_NEWEST_SOURCE] = ARTICLE_COLUMNS(
         "a.summary, a.body") " WHERE a.id IN (SELECT id FROM"
                              " articles WHERE source_id = (SELECT id FROM sources WHERE name = ?1)" NEWEST_IDS,
@@ -1091,7 +1101,8 @@ static const char *const rsql[RS_COUNT] = {
     [RS_ARCHIVED_FULL] = ARTICLE_COLUMNS(
         "a.summary, a.body") " JOIN archive p ON p.article_id = a.id WHERE p.feed_id = ?1"
                              " AND p.pos >= ?2 AND p.pos < ?3 ORDER BY p.pos DESC",
-    [RS_SLUGS] = "SELECT id, slug FROM articles ORDER BY id",
+    /* no ORDER BY: the slug index covers the query, the table is big */
+    [RS_SLUGS] = "SELECT id, slug FROM articles",
     [RS_GET_ID] = ARTICLE_COLUMNS("a.summary, a.body") " WHERE a.id = ?",
     [RS_DOC_EACH] = "SELECT path, hash, size, source, changed FROM documents"
                     " ORDER BY path",

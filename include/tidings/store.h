@@ -184,7 +184,7 @@ int store_each_archived(struct store *s, int64_t feed, int64_t from, int64_t to,
                         int with_body, store_article_fn fn, void *arg,
                         struct err *err);
 
-/* store_each_slug: every article's row id and slug, by id. */
+/* store_each_slug: every article's row id and slug, in no set order. */
 typedef int (*store_slug_fn)(int64_t id, const char *slug, void *arg);
 int store_each_slug(struct store *s, store_slug_fn fn, void *arg,
                     struct err *err);
