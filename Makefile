@@ -162,6 +162,18 @@ run: deps
 bench-import: tidings
 	@sh bench/import.sh $(N)
 
+# `make bench-build [N=100000]`: feed rendering against node's `feed`,
+# the full build and a one-article rebuild (bench/build.sh).
+$(B)/bench/render_bench: bench/render_bench.c $(B)/libtidings.a
+	@mkdir -p $(B)/bench
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ bench/render_bench.c $(B)/libtidings.a $(PKG_LIBS)
+
+bench-build: deps
+	@$(MAKE) --no-print-directory tidings $(B)/bench/render_bench
+	@TIDINGS=$(CURDIR)/tidings RB=$(CURDIR)/$(B)/bench/render_bench \
+	  sh bench/build.sh $(N)
+
 install: tidings
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/tidings

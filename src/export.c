@@ -2,15 +2,18 @@
  * export: the site as a folder (see export.h for the format).
  *
  * Order of work in export_write, and why:
- *  1. the old manifest is read: it says which files tidings owns;
- *  2. a manifest listing old and new files together is written first, so
- *     that if the build is killed, the next one still knows every file it
- *     may have to remove;
+ *  1. the old manifest is read: it says which files tidings owns (and the
+ *     pending file, left by a build that was killed, what it may have
+ *     written besides);
+ *  2. the pending file lists the files this build may create that the
+ *     manifest does not hold, so that if the build is killed, the next one
+ *     still knows every file it may have to remove; it is small, where
+ *     rewriting the manifest of a large site first would not be;
  *  3. documents are written, each to a temporary name and renamed, and
  *     skipped when the manifest says the bytes are already there;
  *  4. the header files are written the same way;
  *  5. files of the old manifest that are not in the site are removed;
- *  6. the manifest of the new site replaces the combined one.
+ *  6. the manifest of the new site is written and the pending file goes.
  * Files are not fsync'ed one by one: rename already guarantees that a
  * crashed process never leaves half a file under a real name, and a
  * static mirror can be rebuilt from the store after a power loss.
@@ -18,6 +21,7 @@
 #include "tidings/export.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +58,7 @@ struct entry {
 struct manifest {
     struct entry *v;
     size_t len, cap;
+    int borrowed; /* paths belong to a site (manifest_of_site) */
 };
 
 static void
@@ -61,7 +66,7 @@ manifest_release(struct manifest *m)
 {
     size_t i;
 
-    for (i = 0; i < m->len; i++)
+    for (i = 0; i < m->len && !m->borrowed; i++)
         free(m->v[i].path);
     free(m->v);
     memset(m, 0, sizeof(*m));
@@ -75,7 +80,7 @@ manifest_add(struct manifest *m, const char *path, uint64_t hash, size_t size,
         m->cap = m->cap ? m->cap * 2 : 256;
         m->v = xreallocarray(m->v, m->cap, sizeof(*m->v));
     }
-    m->v[m->len].path = xstrdup(path);
+    m->v[m->len].path = m->borrowed ? (char *)(uintptr_t)path : xstrdup(path);
     m->v[m->len].hash = hash;
     m->v[m->len].size = size;
     m->v[m->len].flags = flags;
@@ -148,20 +153,24 @@ parse_entry(struct manifest *m, char *line)
     return 0;
 }
 
-/* manifest_read: a missing manifest is an empty one (a first build). */
+/* manifest_read: the entries of dir/name added to m (all marked pending
+ * when pending is set); a missing file adds nothing (a first build, or no
+ * build killed).  m is sorted afterwards. */
 static int
-manifest_read(struct manifest *m, const char *dir, struct err *err)
+manifest_read(struct manifest *m, const char *dir, const char *name,
+              int pending, struct err *err)
 {
-    struct buf name = BUF_INIT;
+    struct buf file = BUF_INIT;
     char line[8192];
     unsigned lineno = 0;
+    size_t first = m->len, i;
     FILE *fp;
     int rc = 0;
 
-    buf_appendf(&name, "%s/%s", dir, EXPORT_MANIFEST);
-    if ((fp = fopen(name.data, "r")) == NULL) {
+    buf_appendf(&file, "%s/%s", dir, name);
+    if ((fp = fopen(file.data, "r")) == NULL) {
         if (errno != ENOENT)
-            rc = err_errno(err, ERR_IO, "cannot open '%s'", name.data);
+            rc = err_errno(err, ERR_IO, "cannot open '%s'", file.data);
         goto out;
     }
     while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
@@ -171,12 +180,14 @@ manifest_read(struct manifest *m, const char *dir, struct err *err)
             continue;
         if (parse_entry(m, line) < 0)
             rc = err_set(err, ERR_PARSE, "%s:%u: malformed manifest line",
-                         name.data, lineno);
+                         file.data, lineno);
     }
     fclose(fp);
+    for (i = first; pending && i < m->len; i++)
+        m->v[i].flags |= ENTRY_PENDING;
     manifest_sort(m);
 out:
-    buf_release(&name);
+    buf_release(&file);
     return rc;
 }
 
@@ -343,10 +354,14 @@ write_if_changed(const char *dir, const char *name, const struct buf *b,
 {
     struct buf path = BUF_INIT, old = BUF_INIT;
     struct err ignored = ERR_INIT;
+    struct stat sb;
     int rc = 0;
 
     buf_appendf(&path, "%s/%s", dir, name);
-    if (file_read(path.data, 0, &old, NULL, &ignored) < 0 ||
+    /* a size that differs settles it without reading the old file (the
+     * manifest and _headers of a large site are megabytes) */
+    if (stat(path.data, &sb) < 0 || (size_t)sb.st_size != b->len ||
+        file_read(path.data, 0, &old, NULL, &ignored) < 0 ||
         old.len != b->len || memcmp(old.data, b->data, b->len) != 0)
         rc = write_file(dir, path.data, b->data, b->len, 0, err);
     buf_release(&path);
@@ -397,6 +412,7 @@ manifest_of_site(const struct site *s, struct manifest *m)
 {
     size_t i;
 
+    m->borrowed = 1; /* the site outlives the manifest: no copies */
     for (i = 0; i < s->ndocs; i++)
         manifest_add(m, s->docs[i].path, s->docs[i].hash, s->docs[i].len,
                      s->docs[i].immutable ? ENTRY_IMMUTABLE : 0);
@@ -457,29 +473,52 @@ write_manifest(const char *dir, const struct manifest *m, struct err *err)
     return rc;
 }
 
-/* write_union: the manifest of old and new together (step 2 above). */
+/* write_pending: step 2 above.  The pending file lists the files this
+ * build may create that the manifest does not hold yet (and those a killed
+ * build left pending), so that a build killed while writing them still
+ * knows them; the manifest itself is rewritten only at the end.  Nothing
+ * new: no pending file. */
 static int
-write_union(const char *dir, const struct manifest *old,
-            const struct manifest *cur, struct err *err)
+write_pending(const char *dir, const struct manifest *old,
+              const struct manifest *cur, struct err *err)
 {
-    struct manifest both;
+    struct manifest p;
+    struct buf b = BUF_INIT, name = BUF_INIT;
     size_t i, at;
-    int rc;
+    int rc = 0;
 
-    /* a path in both keeps its old entry: until the new bytes are written
-     * the old ones are what is on disk, and a build killed in between must
-     * not take an unwritten file for a current one */
-    memset(&both, 0, sizeof(both));
+    memset(&p, 0, sizeof(p));
     for (i = 0; i < old->len; i++)
-        manifest_add(&both, old->v[i].path, old->v[i].hash, old->v[i].size,
-                     old->v[i].flags);
+        if (old->v[i].flags & ENTRY_PENDING)
+            manifest_add(&p, old->v[i].path, old->v[i].hash, old->v[i].size,
+                         old->v[i].flags);
     for (i = 0, at = 0; i < cur->len; i++)
         if (manifest_seek(old, cur->v[i].path, &at) == NULL)
-            manifest_add(&both, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
+            manifest_add(&p, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
                          cur->v[i].flags | ENTRY_PENDING);
-    manifest_sort(&both);
-    rc = write_manifest(dir, &both, err);
-    manifest_release(&both);
+    if (p.len > 0) {
+        manifest_sort(&p);
+        manifest_format(&p, &b);
+        buf_appendf(&name, "%s/%s", dir, EXPORT_PENDING);
+        rc = write_file(dir, name.data, b.data, b.len, 0, err);
+    }
+    manifest_release(&p);
+    buf_release(&b);
+    buf_release(&name);
+    return rc;
+}
+
+/* drop_pending: once the manifest holds the new site. */
+static int
+drop_pending(const char *dir, struct err *err)
+{
+    struct buf name = BUF_INIT;
+    int rc = 0;
+
+    buf_appendf(&name, "%s/%s", dir, EXPORT_PENDING);
+    if (unlink(name.data) < 0 && errno != ENOENT)
+        rc = err_errno(err, ERR_IO, "cannot remove '%s'", name.data);
+    buf_release(&name);
     return rc;
 }
 
@@ -515,10 +554,12 @@ export_write(const struct site *s, const char *dir, long max_age,
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         return err_errno(err, ERR_IO, "cannot create '%s'", dir);
     buf_appendf(&tmp, "%s" TMPDIR, dir);
-    if (file_clear_dir(tmp.data, err) < 0 || manifest_read(&old, dir, err) < 0)
+    if (file_clear_dir(tmp.data, err) < 0 ||
+        manifest_read(&old, dir, EXPORT_MANIFEST, 0, err) < 0 ||
+        manifest_read(&old, dir, EXPORT_PENDING, 1, err) < 0)
         goto out;
     manifest_of_site(s, &cur);
-    if (write_union(dir, &old, &cur, err) < 0)
+    if (write_pending(dir, &old, &cur, err) < 0)
         goto out;
     for (i = 0, at = 0; i < s->ndocs; i++)
         if (write_doc(&s->docs[i], dir,
@@ -526,7 +567,7 @@ export_write(const struct site *s, const char *dir, long max_age,
             goto out;
     if (write_headers(s, dir, max_age, err) < 0 ||
         remove_stale(&old, s, dir, st, err) < 0 ||
-        write_manifest(dir, &cur, err) < 0)
+        write_manifest(dir, &cur, err) < 0 || drop_pending(dir, err) < 0)
         goto out;
     rc = 0;
     rmdir(tmp.data);
@@ -580,7 +621,7 @@ export_load(struct site *s, const char *dir, struct err *err)
     int rc = 0;
 
     memset(&m, 0, sizeof(m));
-    if (manifest_read(&m, dir, err) < 0)
+    if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
         return -1;
     if (m.len == 0)
         rc = err_set(err, ERR_IO, "'%s' holds no site built by tidings", dir);
@@ -603,7 +644,7 @@ export_load_index(struct site *s, const char *dir, struct err *err)
     size_t i;
 
     memset(&m, 0, sizeof(m));
-    if (manifest_read(&m, dir, err) < 0)
+    if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
         return -1;
     for (i = 0; i < m.len; i++)
         if (!(m.v[i].flags & ENTRY_PENDING))

@@ -180,17 +180,16 @@ index_build(struct path_index *ix, const void *v, size_t n, path_at_fn at)
     }
 }
 
-/* index_find: the index of the entry with path, or -1. */
+/* index_find: the index of the entry with path (whose hash64 is h), or
+ * -1. */
 static long
 index_find(const struct path_index *ix, const void *v, path_at_fn at,
-           const char *path)
+           const char *path, uint64_t h)
 {
-    uint64_t h;
     size_t j;
 
     if (ix->cap == 0)
         return -1;
-    h = hash64(path, strlen(path));
     for (j = (size_t)h & (ix->cap - 1); ix->slot[j] != 0;
          j = (j + 1) & (ix->cap - 1)) {
         size_t e = ix->slot[j] - 1;
@@ -222,21 +221,21 @@ doc_path(const void *v, size_t i)
 }
 
 static struct stored *
-find_row(const struct run *r, const char *path)
+find_row(const struct run *r, const char *path, uint64_t h)
 {
-    long i = index_find(&r->rows_ix, r->docs, row_path, path);
+    long i = index_find(&r->rows_ix, r->docs, row_path, path, h);
 
     return i < 0 ? NULL : &r->docs[i];
 }
 
 static const struct doc *
-find_prev(const struct run *r, const char *path)
+find_prev(const struct run *r, const char *path, uint64_t h)
 {
     long i;
 
     if (r->prev == NULL)
         return NULL;
-    i = index_find(&r->prev_ix, r->prev->docs, doc_path, path);
+    i = index_find(&r->prev_ix, r->prev->docs, doc_path, path, h);
     return i < 0 ? NULL : &r->prev->docs[i];
 }
 
@@ -261,6 +260,7 @@ slot_init(struct run *r, struct slot *sl, const char *a, const char *b,
 {
     size_t n = 0, k;
     const char *parts[3];
+    uint64_t h;
     int i;
 
     parts[0] = a, parts[1] = b, parts[2] = c;
@@ -272,10 +272,11 @@ slot_init(struct run *r, struct slot *sl, const char *a, const char *b,
         n += k;
     }
     sl->path[n] = '\0';
-    sl->row = find_row(r, sl->path);
+    h = hash64(sl->path, n);
+    sl->row = find_row(r, sl->path, h);
     if (sl->row != NULL)
         sl->row->seen = 1;
-    sl->prev = find_prev(r, sl->path);
+    sl->prev = find_prev(r, sl->path, h);
     sl->usable =
         sl->prev != NULL && sl->row != NULL && sl->prev->hash == sl->row->hash;
 }
@@ -604,27 +605,6 @@ render_archive(struct run *r, const struct plan_feed *pf, struct err *err)
 
 /* ---- article pages ------------------------------------------------------ */
 
-struct slugs {
-    int64_t *id;
-    char **slug;
-    size_t len, cap;
-};
-
-static int
-collect_slug(int64_t id, const char *slug, void *arg)
-{
-    struct slugs *s = arg;
-
-    if (s->len == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 1024;
-        s->id = xreallocarray(s->id, s->cap, sizeof(*s->id));
-        s->slug = xreallocarray(s->slug, s->cap, sizeof(*s->slug));
-    }
-    s->id[s->len] = id;
-    s->slug[s->len++] = xstrdup(slug);
-    return 0;
-}
-
 static int
 render_article(struct run *r, const struct slot *sl, int64_t id,
                struct err *err)
@@ -656,26 +636,33 @@ render_article(struct run *r, const struct slot *sl, int64_t id,
     return rc;
 }
 
+/* The walk over every article's page, done inside the store's walk over
+ * the slugs (no list of 100 000 slugs is copied out first). */
+struct article_walk {
+    struct run *r;
+    struct err *err;
+};
+
+static int
+visit_article(int64_t id, const char *slug, void *arg)
+{
+    struct article_walk *aw = arg;
+    struct slot sl;
+
+    slot_init(aw->r, &sl, "/articles/", slug, ".html");
+    if (slot_cheap(aw->r, &sl, render_plan_article_dirty(&aw->r->plan, id))) {
+        slot_reuse(aw->r, &sl, 0);
+        return 0;
+    }
+    return render_article(aw->r, &sl, id, aw->err) < 0 ? 1 : 0;
+}
+
 static int
 render_articles(struct run *r, struct err *err)
 {
-    struct slugs s = { NULL, NULL, 0, 0 };
-    struct slot sl;
-    size_t i;
-    int rc = store_each_slug(r->store, collect_slug, &s, err);
+    struct article_walk aw = { r, err };
 
-    for (i = 0; rc == 0 && i < s.len; i++) {
-        slot_init(r, &sl, "/articles/", s.slug[i], ".html");
-        if (slot_cheap(r, &sl, render_plan_article_dirty(&r->plan, s.id[i])))
-            slot_reuse(r, &sl, 0);
-        else
-            rc = render_article(r, &sl, s.id[i], err);
-    }
-    for (i = 0; i < s.len; i++)
-        free(s.slug[i]);
-    free(s.id);
-    free(s.slug);
-    return rc < 0 ? -1 : 0;
+    return store_each_slug(r->store, visit_article, &aw, err) == 0 ? 0 : -1;
 }
 
 /* ---- the front page, the OPML list, the stylesheet ---------------------- */

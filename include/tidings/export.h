@@ -8,7 +8,10 @@
  * Cloudflare Pages form) and `tidings.nginx.conf` (an nginx include) giving
  * each path its Content-Type and Cache-Control, and `.tidings-manifest`, the
  * list of files tidings wrote, so that a later build removes exactly the
- * files it wrote that are no longer in the site and nothing else.
+ * files it wrote that are no longer in the site and nothing else.  While a
+ * build runs, `.tidings-pending` lists the files it may create that the
+ * manifest does not hold yet; a build that is killed leaves it for the
+ * next one.
  *
  * Each file is written to a temporary name in `.tidings-tmp` inside the
  * folder and renamed, so a reader (or a crash) never sees half a file
@@ -26,6 +29,7 @@ struct err;
 struct site;
 
 #define EXPORT_MANIFEST ".tidings-manifest"
+#define EXPORT_PENDING  ".tidings-pending"
 #define EXPORT_HEADERS  "_headers"
 #define EXPORT_NGINX    "tidings.nginx.conf"
 
