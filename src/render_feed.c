@@ -46,12 +46,7 @@ render_feed_items(const struct render_feed *f, size_t doc_start,
 static int
 is_clean(const char *s)
 {
-    size_t n;
-
-    if (s == NULL)
-        return 1;
-    n = strlen(s);
-    return utf8_xml_span(s, n) == n;
+    return s == NULL || utf8_is_xml_str(s);
 }
 
 void

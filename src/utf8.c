@@ -296,6 +296,35 @@ utf8_xml_span(const char *s, size_t n)
     return n;
 }
 
+int
+utf8_is_xml_str(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len;
+
+    for (;;) {
+        unsigned c = *u;
+
+        /* byte by byte, so that nothing past the NUL is read */
+        if (c >= 0xE1 && c <= 0xEE && c != 0xED && (u[1] & 0xC0) == 0x80 &&
+            (u[2] & 0xC0) == 0x80) {
+            u += 3;
+        } else if (c >= 0x20 && c < 0x80) {
+            u++;
+        } else if (c == 0) {
+            return 1;
+        } else if (c < 0x20) {
+            if (c != '\t' && c != '\n' && c != '\r')
+                return 0;
+            u++;
+        } else if ((len = utf8_xml_multi(u, 4)) > 0) {
+            u += len;
+        } else {
+            return 0;
+        }
+    }
+}
+
 char *
 utf8_clean(const char *s, size_t n)
 {

@@ -220,21 +220,36 @@ xwriter_finish(struct xwriter *w, struct err *err)
     return rc;
 }
 
-/* write_escaped: s as text or as the value of the open attribute.  The
- * writer is told of raw content of no length (so it closes a pending
- * start tag and knows the element has content) and flushed; the escaped
- * text then goes straight into out, with no copy through the writer. */
+/* SHORT: strings up to this long are escaped into the scratch buffer and
+ * handed to the writer, which buffers them with the tags around them;
+ * longer ones (bodies) are escaped straight into out after a flush, so
+ * that they are not copied twice.  Flushing for every title and date
+ * cost more than the copy. */
+#define SHORT 256
+
+/* write_escaped: s as text or as the value of the open attribute. */
 static int
 write_escaped(struct xwriter *w, const char *s, int attr)
 {
-    if (check(w, xmlTextWriterWriteRawLen(w->tw, XNAME(""), 0)) < 0 ||
-        xwriter_flush(w) < 0)
+    struct buf *to = w->out;
+
+    if (strnlen(s, SHORT) < SHORT) {
+        buf_reset(&w->scratch);
+        to = &w->scratch;
+    } else if (check(w, xmlTextWriterWriteRawLen(w->tw, XNAME(""), 0)) < 0 ||
+               xwriter_flush(w) < 0) {
+        /* raw content of no length: the writer closes a pending start
+         * tag and knows the element has content */
         return -1;
+    }
     if (w->trusted)
-        escape_trusted(w->out, s, attr);
+        escape_trusted(to, s, attr);
     else
-        escape(w->out, s, attr);
-    if (buf_failed(w->out))
+        escape(to, s, attr);
+    if (to == &w->scratch)
+        return check(
+            w, xmlTextWriterWriteRawLen(w->tw, XNAME(to->data), (int)to->len));
+    if (buf_failed(to))
         w->failed = 1;
     return w->failed ? -1 : 0;
 }
