@@ -131,8 +131,8 @@ site_gzip(const char *body, size_t len, size_t *gz_len)
 }
 
 struct doc *
-site_add(struct site *s, const char *path, char *body, size_t len,
-         int64_t mtime)
+site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
+            size_t gz_len, int64_t mtime)
 {
     char hex[HASH_HEX_LEN + 1];
     struct doc *d;
@@ -153,16 +153,26 @@ site_add(struct site *s, const char *path, char *body, size_t len,
     hash_hex(d->hash, hex);
     snprintf(d->etag, sizeof(d->etag), "\"%s\"", hex);
     snprintf(d->gz_etag, sizeof(d->gz_etag), "\"%s-gz\"", hex);
-    if (site_is_text(d->type)) {
-        d->gz = site_gzip(body, len, &d->gz_len);
-        if (d->gz_len >= len) {
-            free(d->gz);
-            d->gz = NULL;
-            d->gz_len = 0;
-        }
+    if (gz == NULL && site_is_text(d->type))
+        gz = site_gzip(body, len, &gz_len);
+    /* gzip only pays when it is smaller; the same rule in every mode keeps
+     * the ETags a client sees the same from the store and from a folder */
+    if (gz != NULL && gz_len >= len) {
+        free(gz);
+        gz = NULL;
+        gz_len = 0;
     }
+    d->gz = gz;
+    d->gz_len = gz_len;
     s->bytes += d->len + d->gz_len;
     return d;
+}
+
+struct doc *
+site_add(struct site *s, const char *path, char *body, size_t len,
+         int64_t mtime)
+{
+    return site_add_gz(s, path, body, len, NULL, 0, mtime);
 }
 
 static int

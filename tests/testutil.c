@@ -175,6 +175,22 @@ test_run(struct test_proc *p, const char *in, char *const argv[])
     return 0;
 }
 
+int
+test_runl(struct test_proc *p, const char *in, const char *arg0, ...)
+{
+    char *argv[96];
+    const char *a = arg0;
+    int n = 0;
+    va_list ap;
+
+    va_start(ap, arg0);
+    for (; a != NULL && n < 95; a = va_arg(ap, const char *))
+        argv[n++] = (char *)(uintptr_t)a;
+    va_end(ap);
+    argv[n] = NULL;
+    return test_run(p, in, argv);
+}
+
 void
 test_proc_release(struct test_proc *p)
 {

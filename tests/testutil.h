@@ -36,6 +36,8 @@ struct test_proc {
  * test_proc_release. */
 int test_run(struct test_proc *p, const char *in, char *const argv[]);
 void test_proc_release(struct test_proc *p);
+/* test_runl: test_run with the arguments listed (NULL-terminated). */
+int test_runl(struct test_proc *p, const char *in, const char *arg0, ...);
 
 /* test_conf: writes test_dir()/tidings.conf with the store and output in
  * test_dir() and the given extra lines appended to [site] (may be NULL);

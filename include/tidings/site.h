@@ -61,6 +61,11 @@ void site_release(struct site *s);
 struct doc *site_add(struct site *s, const char *path, char *body, size_t len,
                      int64_t mtime);
 
+/* site_add_gz: as site_add, with the gzip form given (owned, from xmalloc;
+ * NULL to compute it), for sites read back from a folder. */
+struct doc *site_add_gz(struct site *s, const char *path, char *body,
+                        size_t len, char *gz, size_t gz_len, int64_t mtime);
+
 /* site_finish: sorts the documents by path.  Two documents with one path
  * are a bug in the renderer (asserted). */
 void site_finish(struct site *s);
