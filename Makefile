@@ -26,6 +26,7 @@ OBJ  := $(LIB:src/%.c=$(B)/%.o)
 TSRC := $(sort $(wildcard tests/test_*.c))
 TOBJ := $(TSRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/runner.o $(B)/tests/testutil.o
 SUITES := $(TSRC:tests/test_%.c=%)
+TOBJ += $(B)/tests/httpc.o
 
 ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
