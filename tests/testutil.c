@@ -217,12 +217,12 @@ test_conf(const char *site_extra)
     return rc == 0 ? path : NULL;
 }
 
-int
-test_tidings_argv(struct test_proc *p, char *const args[])
+char *
+test_tidings_vector(char **argv, int cap, char *const args[])
 {
     const char *bin = getenv("TIDINGS"), *wrap = getenv("TIDINGS_WRAPPER");
-    char *argv[128], *words = NULL, *save = NULL, *w;
-    int n = 0, i, rc;
+    char *words = NULL, *save = NULL, *w;
+    int n = 0, i;
 
     if (wrap && *wrap) {
         words = xstrdup(wrap);
@@ -233,10 +233,18 @@ test_tidings_argv(struct test_proc *p, char *const args[])
     argv[n++] = (char *)(uintptr_t)(bin ? bin : "./tidings");
     argv[n++] = (char *)(uintptr_t) "-c";
     argv[n++] = (char *)(uintptr_t)test_path("tidings.conf");
-    for (i = 0; args[i] != NULL && n < 127; i++)
+    for (i = 0; args[i] != NULL && n < cap - 1; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    rc = test_run(p, NULL, argv);
+    return words;
+}
+
+int
+test_tidings_argv(struct test_proc *p, char *const args[])
+{
+    char *argv[128], *words = test_tidings_vector(argv, 128, args);
+    int rc = test_run(p, NULL, argv);
+
     free(words);
     return rc;
 }
