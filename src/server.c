@@ -5,13 +5,16 @@
  * per document, coding and status (200 and 304, plain and gzip), created
  * with MHD_RESPMEM_PERSISTENT over the site's own bytes: libmicrohttpd
  * reference-counts responses and can queue one on many connections at
- * once, so the request path builds nothing.  The 304 responses are made
- * over the same bytes too, because libmicrohttpd 0.9.75 sends the
- * response size as Content-Length on a 304, and RFC 9110 8.6 only allows
- * the length of the 200.  `current` is read and its count raised under
- * snap_lock, so a swap can never free a snapshot between the two; the
- * thread that drops the last reference hands it to the housekeeper, which
- * frees it, so no request ever pays for freeing a site.
+ * once, so the request path builds nothing.  libmicrohttpd 0.9.75 sends
+ * the response size as Content-Length on a 304 (nginx and Apache send
+ * none).  Sizing the 304 as the 200 would be what RFC 9110 8.6 allows, but
+ * clients on the old http-parser (wrk, measured) then wait for that many
+ * body bytes and hang, so the 304s are empty and say Content-Length: 0,
+ * which every parser reads right and which caches do not copy onto the
+ * stored response (RFC 9111 3.2 exempts Content-Length).  `current` is read and
+ * its count raised under snap_lock, so a swap can never free a snapshot between
+ * the two; the thread that drops the last reference hands it to the
+ * housekeeper, which frees it, so no request ever pays for freeing a site.
  *
  * Requests.  The uri-log callback opens each request (it runs once the
  * request line is read, and its return value becomes the request's
@@ -186,8 +189,9 @@ response_over(const char *body, size_t len)
 static struct MHD_Response *
 doc_response(const struct doc *d, int gzip, int is_304, long max_age)
 {
-    struct MHD_Response *r =
-        response_over(gzip ? d->gz : d->body, gzip ? d->gz_len : d->len);
+    struct MHD_Response *r = is_304 ? response_over(NULL, 0)
+                                    : response_over(gzip ? d->gz : d->body,
+                                                    gzip ? d->gz_len : d->len);
     char when[DATE_MAX], cc[64];
 
     date_format_http(d->mtime, when);
