@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -39,6 +40,20 @@ on_signal(int sig)
         reload_requested = 1;
     else
         stop_requested = 1;
+}
+
+/* raise_fd_limit: serve.max_connections (1024 by default) and the
+ * process's own files do not fit the usual soft limit of 1024; the hard
+ * limit is ours to take, as nginx's worker_rlimit_nofile does. */
+static void
+raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
 }
 
 /* No SA_RESTART: a signal cuts the watch's sleep short. */
@@ -135,9 +150,7 @@ load(struct serve *sv, const struct site *prev, struct site *out,
         return load_store(sv, prev, out, err);
     manifest_stat(sv->from, &sv->loaded);
     sv->seen = sv->loaded;
-    if (export_load(out, sv->from, err) < 0)
-        return err_prefix(err, "%s", sv->from);
-    return 0;
+    return export_load(out, sv->from, err); /* its errors name the file */
 }
 
 static void
@@ -270,6 +283,7 @@ cmd_serve(int argc, char **argv, struct ctx *ctx)
         return rc;
     ctx->log.timestamps = 1;
     install_signals();
+    raise_fd_limit();
     if (open_source(&sv, &err) < 0 || load(&sv, NULL, &site, &err) < 0) {
         fprintf(stderr, "tidings: serve: %s\n", err.msg);
         return err_exit_status(&err);

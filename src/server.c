@@ -474,17 +474,17 @@ metrics_http(const struct server *srv, struct buf *b)
 /* metrics_response: the Prometheus text exposition, built per request
  * (it is small and rarely asked for). */
 static struct MHD_Response *
-metrics_response(const struct server *srv, const struct snapshot *s)
+metrics_response(const struct server *srv, const struct snapshot *s,
+                 size_t *len)
 {
     struct buf b = BUF_INIT;
     struct MHD_Response *r;
-    size_t len;
     char *text;
 
     metrics_http(srv, &b);
     metrics_site(srv, s, &b);
-    text = buf_detach(&b, &len);
-    r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    text = buf_detach(&b, len);
+    r = MHD_create_response_from_buffer(*len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             "text/plain; version=0.0.4; charset=utf-8");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -540,13 +540,13 @@ reply_doc(struct server *srv, struct conn *cn, struct MHD_Connection *c,
 static enum MHD_Result
 reply_metrics(struct server *srv, struct conn *cn, struct MHD_Connection *c)
 {
-    struct MHD_Response *r = metrics_response(srv, cn->snap);
+    struct MHD_Response *r;
     enum MHD_Result rc;
+    size_t len;
 
-    cn->status = MHD_HTTP_OK;
-    cn->bytes = 0;
-    rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    r = metrics_response(srv, cn->snap, &len);
+    rc = reply(cn, c, MHD_HTTP_OK, r, len);
+    MHD_destroy_response(r); /* the connection holds its own reference */
     return rc;
 }
 
