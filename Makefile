@@ -37,12 +37,18 @@ else
 Q := @
 endif
 
-.PHONY: all check asan valgrind fuzz install clean run deps bench-import \
+.PHONY: all check asan valgrind fuzz fuzz-lib install clean run deps bench-import \
 	bench-build bench-serve format format-check samples
 
 all: tidings
 
 tidings: $(B)/main.o $(B)/libtidings.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The sanitizer and valgrind builds get their own binary beside their
+# objects, so ./tidings is always the plain build.
+$(B)/tidings: $(B)/main.o $(B)/libtidings.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -92,27 +98,26 @@ deps:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
+# `make check UPDATE=1` rewrites the golden *.expected files (review them).
 check: deps
 	@$(MAKE) --no-print-directory tidings $(B)/runtests
-	@TIDINGS=$(CURDIR)/tidings $(B)/runtests $(T)
+	@TIDINGS=$(CURDIR)/tidings TIDINGS_UPDATE=$(UPDATE) $(B)/runtests $(T)
 
 asan:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" tidings build-asan/runtests
-	@ASAN_OPTIONS=detect_leaks=1 TIDINGS=$(CURDIR)/tidings \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/tidings build-asan/runtests
+	@ASAN_OPTIONS=detect_leaks=1 TIDINGS=$(CURDIR)/build-asan/tidings \
 	  build-asan/runtests $(T)
-	@$(MAKE) --no-print-directory tidings
 
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite --track-fds=no
 valgrind:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory B=build-vg CFLAGS="-O0 -g" tidings build-vg/runtests
-	@TIDINGS=$(CURDIR)/tidings TIDINGS_WRAPPER="$(VALGRIND)" TIDINGS_SLOW=1 \
+	@$(MAKE) --no-print-directory B=build-vg CFLAGS="-O0 -g" build-vg/tidings build-vg/runtests
+	@TIDINGS=$(CURDIR)/build-vg/tidings TIDINGS_WRAPPER="$(VALGRIND)" TIDINGS_SLOW=1 \
 	  $(VALGRIND) build-vg/runtests $(T)
-	@$(MAKE) --no-print-directory tidings
 
 # Each tests/fuzz/fuzz_<name>.c is a libFuzzer target, seeded from
 # tests/fuzz/seeds/<name>/ (checked in) and run for FUZZ_SECONDS.
@@ -125,10 +130,15 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtidings.a
 	clang $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  -o $@ $^ $(PKG_LIBS)
-build-fuzz/libtidings.a:
-	@$(MAKE) --no-print-directory B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" $@
+# The library is built by a sub-make with B=build-fuzz (through the
+# $(B)/libtidings.a rule); naming that file here as a target with its own
+# recipe would make the sub-make call itself for ever.
+fuzz-lib:
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+	  CFLAGS="$(FUZZ_FLAGS)" build-fuzz/libtidings.a
 fuzz:
 	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory fuzz-lib
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \
 	  n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$n; \

@@ -57,6 +57,19 @@ canonical(const char *name)
     return NULL;
 }
 
+int
+charset_is_known(const char *name)
+{
+    iconv_t cd;
+
+    if (canonical(name) != NULL)
+        return 1;
+    if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1)
+        return 0;
+    iconv_close(cd);
+    return 1;
+}
+
 static int
 convert(const char *s, size_t n, const char *from, struct buf *out,
         struct err *err)

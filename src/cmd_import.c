@@ -6,13 +6,16 @@
  * "N new, N updated, N unchanged, N rejected" on stderr.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "tidings/charset.h"
 #include "tidings/cli.h"
 #include "tidings/date.h"
 #include "tidings/err.h"
+#include "tidings/frontmatter.h"
 #include "tidings/import.h"
 #include "tidings/store.h"
 
@@ -83,12 +86,48 @@ host_of(const char *url, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)n, h);
 }
 
+/* check_values: the option values that need parsing or checking; the
+ * normalised --category goes to *category, which the caller frees. */
+static int
+check_values(struct ctx *ctx, struct import_opts *o, const char *date,
+             const char *format, char **category)
+{
+    struct err err = ERR_INIT;
+    int f;
+
+    if (date && date_parse_any(date, strlen(date), ctx->conf.site_tz_offset,
+                               &o->date) < 0) {
+        fprintf(stderr, "tidings: import: --date '%s' is not a date\n", date);
+        return -1;
+    }
+    o->has_date = date != NULL;
+    if (o->encoding && !charset_is_known(o->encoding)) {
+        fprintf(stderr, "tidings: import: unknown encoding '%s'\n",
+                o->encoding);
+        return -1;
+    }
+    if (o->category && (*category = frontmatter_category(
+                            o->category, strlen(o->category), &err)) == NULL) {
+        fprintf(stderr, "tidings: import: --category: %s\n", err.msg);
+        return -1;
+    }
+    o->category = *category;
+    if (format && (f = import_parse_format(format)) < 0) {
+        fprintf(stderr, "tidings: import: unknown format '%s'\n", format);
+        return -1;
+    }
+    o->format = format ? (enum import_format)f : IMPORT_AUTO;
+    return 0;
+}
+
+/* parse_flags: fills o from the options and sets *first to the first
+ * PATH. */
 static int
 parse_flags(int argc, char **argv, struct ctx *ctx, struct import_opts *o,
-            int *first)
+            char **category, int *first)
 {
     const char *date = NULL, *format = NULL;
-    int i = 1, r, f;
+    int i = 1, r;
 
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--") == 0) {
@@ -107,21 +146,8 @@ parse_flags(int argc, char **argv, struct ctx *ctx, struct import_opts *o,
         fprintf(stderr, "tidings: import: unknown option '%s'\n", argv[i]);
         return -1;
     }
-    if (date && date_parse_any(date, strlen(date), ctx->conf.site_tz_offset,
-                               &o->date) < 0) {
-        fprintf(stderr, "tidings: import: --date '%s' is not a date\n", date);
-        return -1;
-    }
-    o->has_date = date != NULL;
-    if (format) {
-        if ((f = import_parse_format(format)) < 0) {
-            fprintf(stderr, "tidings: import: unknown format '%s'\n", format);
-            return -1;
-        }
-        o->format = (enum import_format)f;
-    }
     *first = i;
-    return 0;
+    return check_values(ctx, o, date, format, category);
 }
 
 int
@@ -132,13 +158,15 @@ cmd_import(int argc, char **argv, struct ctx *ctx)
     struct progress p = { 0, 0, 0, &ctx->log };
     struct import_events ev = { file_done, warning, &p };
     struct err err = ERR_INIT;
-    char host[256];
+    char host[256], *category = NULL;
     int first = 0, rc;
 
     memset(&o, 0, sizeof(o));
-    if (parse_flags(argc, argv, ctx, &o, &first) < 0 || first == argc) {
+    if (parse_flags(argc, argv, ctx, &o, &category, &first) < 0 ||
+        first == argc) {
         if (first == argc)
             fprintf(stderr, "tidings: import: no PATH given\n");
+        free(category);
         return cli_usage(cli_find("import"), stderr);
     }
     host_of(ctx->conf.site_base_url, host, sizeof(host));
@@ -150,6 +178,7 @@ cmd_import(int argc, char **argv, struct ctx *ctx)
     p.tty = isatty(STDERR_FILENO) && log_enabled(&ctx->log, LOG_LEVEL_WARN);
     rc = import_run(ctx->store, &o, argv + first, argc - first, &ev, &counts,
                     &err);
+    free(category);
     clear_progress(&p);
     if (rc < 0)
         fprintf(stderr, "tidings: import stopped: %s\n", err.msg);

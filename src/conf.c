@@ -353,10 +353,9 @@ parse_line(struct conf *c, char *line, char *section, size_t cap,
         if (close == NULL || close[1] != '\0')
             return err_set(err, ERR_CONFIG, "malformed section header");
         *close = '\0';
-        if (!known_section(trim(s + 1)))
-            return err_set(err, ERR_CONFIG, "unknown section [%s]",
-                           trim(s + 1));
         snprintf(section, cap, "%s", trim(s + 1));
+        if (!known_section(section))
+            return err_set(err, ERR_CONFIG, "unknown section [%s]", section);
         return 0;
     }
     if ((eq = strchr(s, '=')) == NULL)
@@ -366,6 +365,8 @@ parse_line(struct conf *c, char *line, char *section, size_t cap,
     value = unquote(trim(eq + 1));
     if (*section == '\0')
         return err_set(err, ERR_CONFIG, "key '%s' outside any [section]", name);
+    if (!known_section(section))
+        return 0; /* the section was reported; its keys say nothing more */
     if (strcmp(section, "slugs") == 0)
         return add_slug(c, name, value, err);
     if ((k = find_key(section, name)) == NULL)

@@ -272,6 +272,21 @@ zone(struct cur *c, int *offset)
     return 0;
 }
 
+/* is_utc_name: a zone given by name must be UTC under one of its names;
+ * the RFC 2822 rule that takes unknown names as -0000 is for reading
+ * feeds, not for a configured zone ("Mars" is a mistake, not UTC). */
+static int
+is_utc_name(const struct cur *c)
+{
+    struct cur t = *c;
+    char w[8];
+
+    if (word(&t, w, sizeof(w)) == 0)
+        return 1;
+    return strcmp(w, "z") == 0 || strcmp(w, "utc") == 0 ||
+           strcmp(w, "gmt") == 0 || strcmp(w, "ut") == 0;
+}
+
 int
 date_parse_offset(const char *s, size_t n, int *offset)
 {
@@ -284,7 +299,7 @@ date_parse_offset(const char *s, size_t n, int *offset)
         return -1;
     c.p = tmp;
     c.end = tmp + n;
-    if (zone(&c, &off) < 0 || !at_end(&c))
+    if (!is_utc_name(&c) || zone(&c, &off) < 0 || !at_end(&c))
         return -1;
     *offset = off;
     return 0;

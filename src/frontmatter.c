@@ -2,19 +2,24 @@
  * frontmatter: a deliberately small "key: value" reader, not YAML.  The
  * block must be closed within FM_MAX_LINES lines so that a file starting
  * with "---" by accident is reported quickly instead of being read whole.
+ * A key with an empty value is as good as absent, so a template with
+ * blank fields can be filled in one at a time.
  */
 #include "tidings/frontmatter.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "tidings/buf.h"
 #include "tidings/date.h"
 #include "tidings/err.h"
 #include "tidings/utf8.h"
 #include "tidings/xalloc.h"
 
-#define FM_MAX_LINES 200
-#define FM_MAX_VALUE 4096
+#define FM_MAX_LINES    200
+#define FM_MAX_VALUE    4096
+#define FM_MAX_LEVELS   8
+#define FM_MAX_CATEGORY 1000
 
 void
 frontmatter_init(struct frontmatter *fm)
@@ -107,48 +112,143 @@ set_date(int64_t *field, const char *v, int tz, struct err *err)
     return 0;
 }
 
+/* set_url: absolute http(s) with a host, and nothing a URL cannot hold
+ * as it is (white space, quotes, angle brackets). */
 static int
 set_url(char **field, char *v, struct err *err)
 {
-    if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+    size_t scheme = strncmp(v, "https://", 8) == 0  ? 8
+                    : strncmp(v, "http://", 7) == 0 ? 7
+                                                    : 0;
+
+    if (scheme == 0)
         return err_set(err, ERR_PARSE, "url '%s' is not absolute http(s)", v);
+    if (v[scheme] == '\0' || v[scheme] == '/' ||
+        strpbrk(v, " \t\"<>\\") != NULL)
+        return err_set(err, ERR_PARSE, "url '%s' is not a usable URL", v);
     *field = v;
     return 0;
 }
 
-/* apply: stores one key; takes ownership of v. */
+/* category_sep_at: the length of a level separator at s, or 0. */
+static size_t
+category_sep_at(const char *s, size_t n)
+{
+    if (*s == '/' || *s == '>')
+        return 1;
+    if (n >= 3 && (memcmp(s, "＞", 3) == 0 || memcmp(s, "／", 3) == 0))
+        return 3;
+    return 0;
+}
+
+/* add_level: appends one level, cleaned first: a part made only of
+ * characters that cleaning drops (controls) is no level. */
+static void
+add_level(struct buf *path, const char *part, size_t n, int *levels)
+{
+    char *name = utf8_clean(part, n);
+
+    if (*name != '\0') {
+        if (path->len)
+            buf_putc(path, '/');
+        buf_puts(path, name);
+        ++*levels;
+    }
+    free(name);
+}
+
+char *
+frontmatter_category(const char *s, size_t n, struct err *err)
+{
+    struct buf path = BUF_INIT;
+    size_t i = 0, start = 0, sep;
+    int levels = 0;
+
+    if (n > FM_MAX_CATEGORY) {
+        err_set(err, ERR_PARSE, "category longer than %d bytes",
+                FM_MAX_CATEGORY);
+        return NULL;
+    }
+    while (i < n) {
+        if ((sep = category_sep_at(s + i, n - i)) == 0) {
+            i++;
+            continue;
+        }
+        add_level(&path, s + start, i - start, &levels);
+        i += sep;
+        start = i;
+    }
+    add_level(&path, s + start, n - start, &levels);
+    if (levels > 0 && levels <= FM_MAX_LEVELS)
+        return buf_detach(&path, NULL);
+    buf_release(&path);
+    err_set(err, ERR_PARSE,
+            levels ? "category '%.*s' has more than %d levels"
+                   : "category '%.*s' names no category",
+            (int)utf8_prefix(s, n, 60), s, FM_MAX_LEVELS);
+    return NULL;
+}
+
+static int
+set_category(char **field, char *v, struct err *err)
+{
+    *field = frontmatter_category(v, strlen(v), err);
+    free(v);
+    return *field ? 0 : -1;
+}
+
+static int
+is_key(const char *key, const char *a, const char *b)
+{
+    return strcmp(key, a) == 0 || (b != NULL && strcmp(key, b) == 0);
+}
+
+/* apply_date: published (alias date) and updated. */
+static int
+apply_date(struct frontmatter *fm, const char *key, const char *v, int tz,
+           struct err *err)
+{
+    int64_t *field =
+        is_key(key, "updated", NULL) ? &fm->updated : &fm->published;
+
+    if (*field != 0)
+        return err_set(err, ERR_PARSE, "'%s' given twice", key);
+    return set_date(field, v, tz, err);
+}
+
+/* apply: stores one key; takes ownership of v.  Empty values are
+ * skipped. */
 static int
 apply(struct frontmatter *fm, const char *key, char *v, int tz, struct err *err)
 {
-    static const char *const names[] = { "id",     "title",  "category",
-                                         "source", "author", "summary" };
-    char **fields[] = { &fm->id,     &fm->title,  &fm->category,
-                        &fm->source, &fm->author, &fm->summary };
+    static const char *const names[] = { "id",      "title",   "source",
+                                         "author",  "summary", "url",
+                                         "category" };
+    char **fields[] = { &fm->id,      &fm->title, &fm->source,  &fm->author,
+                        &fm->summary, &fm->url,   &fm->category };
     int rc = 0;
     size_t i;
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (strcmp(key, names[i]) != 0)
+        if (!is_key(key, names[i], NULL))
             continue;
-        if (*fields[i] != NULL) {
-            free(v);
-            return err_set(err, ERR_PARSE, "'%s' given twice", key);
+        if (*v == '\0' || *fields[i] != NULL) {
+            rc = *v ? err_set(err, ERR_PARSE, "'%s' given twice", key) : 0;
+            break;
         }
+        if (fields[i] == &fm->url)
+            return set_url(&fm->url, v, err) < 0 ? (free(v), -1) : 0;
+        if (fields[i] == &fm->category)
+            return set_category(&fm->category, v, err);
         *fields[i] = v;
         return 0;
     }
-    if (strcmp(key, "url") == 0 && fm->url == NULL)
-        return set_url(&fm->url, v, err) < 0 ? (free(v), -1) : 0;
-    if ((strcmp(key, "published") == 0 || strcmp(key, "date") == 0) &&
-        fm->published == 0)
-        rc = set_date(&fm->published, v, tz, err);
-    else if (strcmp(key, "updated") == 0 && fm->updated == 0)
-        rc = set_date(&fm->updated, v, tz, err);
-    else if (strcmp(key, "url") == 0 || strcmp(key, "published") == 0 ||
-             strcmp(key, "date") == 0 || strcmp(key, "updated") == 0)
-        rc = err_set(err, ERR_PARSE, "'%s' given twice", key);
-    else if (fm->unknown == NULL)
-        fm->unknown = xstrdup(key);
+    if (i == sizeof(names) / sizeof(names[0])) {
+        if (is_key(key, "published", "date") || is_key(key, "updated", NULL))
+            rc = *v ? apply_date(fm, key, v, tz, err) : 0;
+        else if (fm->unknown == NULL)
+            fm->unknown = xstrdup(key);
+    }
     free(v);
     return rc;
 }
@@ -163,7 +263,9 @@ parse_entry(struct frontmatter *fm, const char *line, size_t len, int tz,
     char *k;
 
     if (split_key(line, len, &klen, &value, &vlen) < 0)
-        return err_set(err, ERR_PARSE, "expected 'key: value'");
+        return err_set(err, ERR_PARSE,
+                       "expected 'key: value' or '---' to end the front "
+                       "matter");
     if (vlen > FM_MAX_VALUE)
         return err_set(err, ERR_PARSE, "value longer than %d bytes",
                        FM_MAX_VALUE);
@@ -195,13 +297,16 @@ frontmatter_parse(const char *s, size_t n, int tz_offset,
             return 0;
         }
         if (lineno > FM_MAX_LINES)
-            break;
+            return err_set(err, ERR_PARSE,
+                           "line 1: front matter not closed by '---' within "
+                           "%d lines",
+                           FM_MAX_LINES);
         if (utf8_is_blank(line, len) || line[0] == '#')
             continue;
         if (parse_entry(fm, line, len, tz_offset, err) < 0)
             return err_prefix(err, "line %zu", lineno);
     }
     return err_set(err, ERR_PARSE,
-                   "line 1: front matter not closed by '---' within %d lines",
-                   FM_MAX_LINES);
+                   "line 1: front matter not closed by '---' before the end "
+                   "of the file");
 }

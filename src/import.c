@@ -62,6 +62,7 @@ struct run {
     int64_t mtime;
     int in_batch;
     long batch_files;
+    long batch_changes; /* articles added or updated in the batch */
 };
 
 int
@@ -103,21 +104,45 @@ cmp_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The folders being walked, from an argument down to the current one, so
+ * that a symbolic link back up (a loop) is not followed round and round. */
+struct ancestor {
+    dev_t dev;
+    ino_t ino;
+    const struct ancestor *up;
+};
+
+static int
+is_ancestor(const struct ancestor *a, const struct stat *sb)
+{
+    for (; a != NULL; a = a->up)
+        if (a->dev == sb->st_dev && a->ino == sb->st_ino)
+            return 1;
+    return 0;
+}
+
 /* walk: adds path, or the files below it (hidden ones skipped).  A path
  * that cannot be read is still listed, so that it is reported when it is
- * opened. */
+ * opened; a folder already being walked higher up is skipped. */
 static void
-walk(struct file_list *l, const char *path, int depth)
+walk(struct file_list *l, const char *path, const struct ancestor *up,
+     int depth)
 {
+    struct ancestor self;
     struct dirent *de;
     struct stat sb;
     DIR *d;
 
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && is_ancestor(up, &sb))
+        return;
     if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode) || depth > MAX_DEPTH ||
         (d = opendir(path)) == NULL) {
         list_add(l, xstrdup(path));
         return;
     }
+    self.dev = sb.st_dev;
+    self.ino = sb.st_ino;
+    self.up = up;
     while ((de = readdir(d)) != NULL) {
         struct buf child = BUF_INIT;
 
@@ -125,7 +150,7 @@ walk(struct file_list *l, const char *path, int depth)
             continue;
         buf_appendf(&child, "%s%s%s", path,
                     path[strlen(path) - 1] == '/' ? "" : "/", de->d_name);
-        walk(l, child.data, depth + 1);
+        walk(l, child.data, &self, depth + 1);
         buf_release(&child);
     }
     closedir(d);
@@ -141,7 +166,9 @@ read_file(const char *path, size_t max, struct buf *out, int64_t *mtime,
     ssize_t n;
     int fd, rc = -1;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; for a
+     * regular file it changes nothing. */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
         return err_errno(err, ERR_IO, "cannot open");
     if (fstat(fd, &sb) < 0) {
         err_errno(err, ERR_IO, "cannot stat");
@@ -184,7 +211,7 @@ out:
     return rc;
 }
 
-/* is_binary: text files have no NUL and few C0 controls. */
+/* check_text: text files have no NUL and few C0 controls. */
 static int
 check_text(const char *s, size_t n, struct err *err)
 {
@@ -204,6 +231,20 @@ check_text(const char *s, size_t n, struct err *err)
         return err_set(err, ERR_PARSE, "binary data (%zu control bytes)",
                        controls);
     return 0;
+}
+
+/* looks_binary: bytes that are no text in any encoding we guess (a NUL
+ * outside UTF-16) are reported as binary before decoding, rather than as
+ * "not valid GB18030" after it. */
+static int
+looks_binary(const struct buf *raw, const struct import_opts *opts,
+             struct err *err)
+{
+    const char *bom;
+
+    if (opts->encoding != NULL || charset_bom(raw->data, raw->len, &bom) > 0)
+        return 0;
+    return check_text(raw->data, raw->len, err) < 0;
 }
 
 /* sniff: the importer for this content.  Only text exists so far; markup
@@ -313,7 +354,8 @@ parse_file(struct run *r, struct err *err)
         goto out;
     }
     buf_init(&text, r->opts->max_file_bytes * 2);
-    if (charset_to_utf8(raw.data, raw.len, r->opts->encoding, &text, NULL,
+    if (looks_binary(&raw, r->opts, err) ||
+        charset_to_utf8(raw.data, raw.len, r->opts->encoding, &text, NULL,
                         err) < 0 ||
         check_text(text.data, text.len, err) < 0)
         goto out;
@@ -334,15 +376,23 @@ batch_begin(struct run *r, struct err *err)
         return -1;
     r->in_batch = 1;
     r->batch_files = 0;
+    r->batch_changes = 0;
     return 0;
 }
 
+/* batch_end: commits the batch, or rolls it back when it changed no
+ * article, so that importing the same files again changes nothing in
+ * the store, not even its revision (SPEC 1.5). */
 static int
 batch_end(struct run *r, struct err *err)
 {
     if (!r->in_batch)
         return 0;
     r->in_batch = 0;
+    if (r->batch_changes == 0) {
+        store_rollback(r->store);
+        return 0;
+    }
     return store_commit(r->store, err);
 }
 
@@ -372,6 +422,7 @@ import_one(struct run *r, const char *path, struct err *err)
         r->counts->added += r->file.added;
         r->counts->updated += r->file.updated;
         r->counts->unchanged += r->file.unchanged;
+        r->batch_changes += r->file.added + r->file.updated;
     }
     r->counts->files_done++;
     if (r->ev && r->ev->file_done)
@@ -400,7 +451,7 @@ import_run(struct store *store, const struct import_opts *opts,
     for (i = 0; i < (size_t)npaths; i++) {
         size_t first = files.len;
 
-        walk(&files, paths[i], 0);
+        walk(&files, paths[i], NULL, 0);
         qsort(files.v + first, files.len - first, sizeof(*files.v), cmp_path);
     }
     counts->files_total = (long)files.len;

@@ -16,6 +16,18 @@
 #include "tidings/store.h"
 #include "tidings/version.h"
 
+/* print_report: every "file:line: message" line as tidings: FILE:... */
+static void
+print_report(const char *report)
+{
+    size_t n;
+
+    for (; *report; report += n + (report[n] == '\n')) {
+        n = strcspn(report, "\n");
+        fprintf(stderr, "tidings: %.*s\n", (int)n, report);
+    }
+}
+
 static int
 load_conf(struct ctx *ctx)
 {
@@ -34,7 +46,7 @@ load_conf(struct ctx *ctx)
     if (conf_load(&ctx->conf, path, &report, &err) == 0)
         return 0;
     if (report.len)
-        fprintf(stderr, "%s", report.data);
+        print_report(report.data);
     else
         fprintf(stderr, "tidings: %s\n", err.msg);
     buf_release(&report);

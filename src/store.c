@@ -683,6 +683,28 @@ find_existing(struct store *s, const char *key, struct existing *ex,
     return 0;
 }
 
+/* insert_conflict: a UNIQUE failure on insert means the feed id or slug
+ * minted for a new article already belongs to another one (two files
+ * naming one URL under different ids).  The input is at fault, not the
+ * store, so it is ERR_PARSE: the file is rejected and the import goes on.
+ * Any other failure stays ERR_DB. */
+static int
+insert_conflict(struct store *s, const struct article *a, struct err *err)
+{
+    const char *msg = sqlite3_errmsg(s->db);
+
+    if (sqlite3_extended_errcode(s->db) != SQLITE_CONSTRAINT_UNIQUE)
+        return -1;
+    if (strstr(msg, "articles.feed_id") != NULL)
+        return err_set(err, ERR_PARSE,
+                       "feed id '%s' already belongs to another article",
+                       a->feed_id);
+    if (strstr(msg, "articles.slug") != NULL)
+        return err_set(err, ERR_PARSE,
+                       "slug '%s' already belongs to another article", a->slug);
+    return -1;
+}
+
 static int
 insert_article(struct store *s, struct article *a, const int64_t g[3],
                int64_t now, struct err *err)
@@ -711,7 +733,7 @@ insert_article(struct store *s, struct article *a, const int64_t g[3],
     sqlite3_bind_int64(st, 16, now);
     sqlite3_bind_int64(st, 17, s->revision);
     if (step_done(s, st, err, "insert article") < 0)
-        return -1;
+        return insert_conflict(s, a, err);
     a->id = sqlite3_last_insert_rowid(s->db);
     return log_change(s, a->id, g, err);
 }

@@ -1,6 +1,7 @@
 /*
  * testutil: files, paths and child processes for tests.
  */
+#define _DEFAULT_SOURCE /* wait4, for a child's peak RSS */
 #include "testutil.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -145,12 +147,13 @@ pump(int in, const char *data, int out, int errfd, struct test_proc *p)
 int
 test_run(struct test_proc *p, const char *in, char *const argv[])
 {
-    int pin[2], pout[2], perr[2], st;
+    int pin[2], pout[2], perr[2];
     pid_t pid;
 
     buf_init(&p->out, 0);
     buf_init(&p->err, 0);
     p->status = -1;
+    p->maxrss_kb = 0;
     if (pipe(pin) < 0 || pipe(pout) < 0 || pipe(perr) < 0)
         return -1;
     fflush(stdout);
@@ -169,9 +172,22 @@ test_run(struct test_proc *p, const char *in, char *const argv[])
     signal(SIGPIPE, SIG_IGN);
     pump(pin[1], in, pout[0], perr[0], p);
     close(pout[0]), close(perr[0]);
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return test_wait(pid, &p->status, &p->maxrss_kb);
+}
+
+int
+test_wait(pid_t pid, int *status, long *maxrss_kb)
+{
+    struct rusage ru;
+    int st;
+
+    memset(&ru, 0, sizeof(ru));
+    while (wait4(pid, &st, 0, &ru) < 0)
+        if (errno != EINTR)
+            return -1;
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (maxrss_kb)
+        *maxrss_kb = ru.ru_maxrss;
     return 0;
 }
 
@@ -189,6 +205,51 @@ test_runl(struct test_proc *p, const char *in, const char *arg0, ...)
     va_end(ap);
     argv[n] = NULL;
     return test_run(p, in, argv);
+}
+
+/* tidings_argv: the command line test_tidings runs: the wrapper's words,
+ * $TIDINGS, -c test_dir()/tidings.conf, args.  Returns the copy of the
+ * wrapper that argv points into (caller frees). */
+static char *
+tidings_argv(char **argv, size_t cap, char *const args[])
+{
+    const char *bin = getenv("TIDINGS"), *wrap = getenv("TIDINGS_WRAPPER");
+    char *words = NULL, *save = NULL, *w;
+    size_t n = 0, i;
+
+    if (wrap && *wrap) {
+        words = xstrdup(wrap);
+        for (w = strtok_r(words, " ", &save); w && n < 32;
+             w = strtok_r(NULL, " ", &save))
+            argv[n++] = w;
+    }
+    argv[n++] = (char *)(uintptr_t)(bin ? bin : "./tidings");
+    argv[n++] = (char *)(uintptr_t) "-c";
+    argv[n++] = (char *)(uintptr_t)test_path("tidings.conf");
+    for (i = 0; args[i] != NULL && n < cap - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return words;
+}
+
+pid_t
+test_tidings_spawn(char *const args[], int err_fd)
+{
+    char *argv[128], *words = tidings_argv(argv, 128, args);
+    int null = open("/dev/null", O_RDWR);
+    pid_t pid;
+
+    fflush(stdout);
+    if ((pid = fork()) == 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(err_fd >= 0 ? err_fd : null, 2);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(null);
+    free(words);
+    return pid;
 }
 
 void
@@ -220,29 +281,13 @@ test_conf(const char *site_extra)
 char *
 test_tidings_vector(char **argv, int cap, char *const args[])
 {
-    const char *bin = getenv("TIDINGS"), *wrap = getenv("TIDINGS_WRAPPER");
-    char *words = NULL, *save = NULL, *w;
-    int n = 0, i;
-
-    if (wrap && *wrap) {
-        words = xstrdup(wrap);
-        for (w = strtok_r(words, " ", &save); w && n < 32;
-             w = strtok_r(NULL, " ", &save))
-            argv[n++] = w;
-    }
-    argv[n++] = (char *)(uintptr_t)(bin ? bin : "./tidings");
-    argv[n++] = (char *)(uintptr_t) "-c";
-    argv[n++] = (char *)(uintptr_t)test_path("tidings.conf");
-    for (i = 0; args[i] != NULL && n < cap - 1; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return words;
+    return tidings_argv(argv, cap, args);
 }
 
 int
 test_tidings_argv(struct test_proc *p, char *const args[])
 {
-    char *argv[128], *words = test_tidings_vector(argv, 128, args);
+    char *argv[128], *words = tidings_argv(argv, 128, args);
     int rc = test_run(p, NULL, argv);
 
     free(words);

@@ -9,6 +9,7 @@
  */
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "tidings/buf.h"
 
@@ -29,6 +30,7 @@ struct test_proc {
     int status;     /* exit status, or 128 + signal */
     struct buf out; /* stdout */
     struct buf err; /* stderr */
+    long maxrss_kb; /* the child's peak resident set size */
 };
 
 /* test_run: runs argv (NULL-terminated) with stdin from `in` (may be NULL)
@@ -53,6 +55,13 @@ int test_tidings_argv(struct test_proc *p, char *const args[]);
  * command line test_tidings_argv runs, for tests that start tidings
  * themselves; returns a buffer argv points into, for the caller to free. */
 char *test_tidings_vector(char **argv, int cap, char *const args[]);
+/* test_tidings_spawn: starts tidings as test_tidings would, without
+ * waiting, stdin and stdout on /dev/null and stderr on err_fd (or
+ * /dev/null when err_fd < 0).  Returns the pid, or -1. */
+pid_t test_tidings_spawn(char *const args[], int err_fd);
+/* test_wait: waits for pid; *status as in test_proc, *maxrss_kb (if set)
+ * the child's peak RSS.  Returns 0, or -1. */
+int test_wait(pid_t pid, int *status, long *maxrss_kb);
 
 /* test_have: true if the program is on PATH. */
 int test_have(const char *program);

@@ -21,6 +21,10 @@ size_t charset_bom(const char *s, size_t n, const char **name);
 /* charset_is_utf8_alias: true for names meaning UTF-8 ("utf8", "UTF-8"). */
 int charset_is_utf8_alias(const char *name);
 
+/* charset_is_known: true when name can be decoded from (iconv knows it,
+ * or it is one of the aliases handled here). */
+int charset_is_known(const char *name);
+
 /* charset_to_utf8: appends the UTF-8 form of s to out (which may carry a
  * cap).  encoding is the name to decode from, or NULL to sniff as above.
  * *used (if set) gets the name of what was used (a static string, or

@@ -9,9 +9,11 @@
  *     published: 2013-06-05T10:20:00+08:00
  *     ---
  *
- * with "key: value" lines (ASCII or full-width colon).  Known keys: id,
- * url, title, published (alias date), updated, category, source, author,
- * summary.  Values are trimmed; surrounding quotes are removed.
+ * with "key: value" lines (ASCII or full-width colon) and '#' comments.
+ * Known keys: id, url, title, published (alias date), updated, category,
+ * source, author, summary.  Values are trimmed; surrounding quotes are
+ * removed; an empty value counts as absent.  category is normalised with
+ * frontmatter_category.
  */
 
 #include <stddef.h>
@@ -34,9 +36,17 @@ void frontmatter_release(struct frontmatter *fm);
  * included); otherwise sets *consumed to 0.  Dates without a zone are at
  * tz_offset.  Returns 0, or -1 with ERR_PARSE naming the line (counted
  * from 1 at the opening fence) for an unterminated block, a line that is
- * not "key: value", a repeated key, a bad date or a relative url. */
+ * not "key: value", a repeated key, a bad date, a url that is not absolute
+ * http(s) or a category with no part or too many. */
 int frontmatter_parse(const char *s, size_t n, int tz_offset,
                       struct frontmatter *fm, size_t *consumed,
                       struct err *err);
+
+/* frontmatter_category: a category path as people write it
+ * ("新闻资讯 / 综合新闻/", "新闻资讯 > 综合新闻") in the stored form
+ * "新闻资讯/综合新闻": parts split on '/', '>', '＞' or '／', trimmed, empty
+ * ones dropped.  Returns a string the caller frees, or NULL with ERR_PARSE
+ * when it names no category or more than 8 levels. */
+char *frontmatter_category(const char *s, size_t n, struct err *err);
 
 #endif
