@@ -61,5 +61,6 @@ int cmd_show(int argc, char **argv, struct ctx *ctx);
 int cmd_rm(int argc, char **argv, struct ctx *ctx);
 int cmd_stats(int argc, char **argv, struct ctx *ctx);
 int cmd_help(int argc, char **argv, struct ctx *ctx);
+int cmd_serve(int argc, char **argv, struct ctx *ctx);
 
 #endif
