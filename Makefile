@@ -158,8 +158,9 @@ run: deps
 	./tidings -c $(RUN_CONF) import tests/samples
 	./tidings -c $(RUN_CONF) build
 	@out=$$(sed -n 's/^out *= *//p' $(RUN_CONF) | tail -1); \
-	  echo "run: the site is in $(CURDIR)/$${out:-feeds}/ (open index.html;" \
-	  "serve is not written yet)"
+	  echo "run: the site is in $(CURDIR)/$${out:-feeds}/; serving it" \
+	  "(Ctrl-C stops)"
+	./tidings -c $(RUN_CONF) serve
 
 bench-import: tidings
 	@sh bench/import.sh $(N)
