@@ -154,9 +154,9 @@ new_doc(struct site *s)
     return &s->docs[s->ndocs++];
 }
 
-struct doc *
-site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
-            size_t gz_len, int64_t mtime)
+/* doc_begin: a new, empty document at path. */
+static struct doc *
+doc_begin(struct site *s, const char *path)
 {
     struct doc *d;
 
@@ -165,6 +165,15 @@ site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
     memset(d, 0, sizeof(*d));
     d->path = xstrdup(path);
     d->type = site_type_for_path(path);
+    return d;
+}
+
+struct doc *
+site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
+            size_t gz_len, int64_t mtime)
+{
+    struct doc *d = doc_begin(s, path);
+
     d->body = body;
     d->len = len;
     d->mtime = mtime;
@@ -196,11 +205,8 @@ struct doc *
 site_add_stub(struct site *s, const char *path, uint64_t hash, size_t len,
               int immutable)
 {
-    struct doc *d = new_doc(s);
+    struct doc *d = doc_begin(s, path);
 
-    memset(d, 0, sizeof(*d));
-    d->path = xstrdup(path);
-    d->type = site_type_for_path(path);
     d->len = len;
     d->hash = hash;
     d->immutable = immutable;
