@@ -156,10 +156,26 @@ run: deps
 	@$(MAKE) --no-print-directory tidings
 	rm -f tidings.db tidings.db-wal tidings.db-shm
 	./tidings -c $(RUN_CONF) import tests/samples
-	@echo "run: imported the samples into tidings.db (build and serve are not written yet)"
+	./tidings -c $(RUN_CONF) build
+	@out=$$(sed -n 's/^out *= *//p' $(RUN_CONF) | tail -1); \
+	  echo "run: the site is in $(CURDIR)/$${out:-feeds}/; serving it" \
+	  "(Ctrl-C stops)"
+	./tidings -c $(RUN_CONF) serve
 
 bench-import: tidings
 	@sh bench/import.sh $(N)
+
+# `make bench-build [N=100000]`: feed rendering against node's `feed`,
+# the full build and a one-article rebuild (bench/build.sh).
+$(B)/bench/render_bench: bench/render_bench.c $(B)/libtidings.a
+	@mkdir -p $(B)/bench
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ bench/render_bench.c $(B)/libtidings.a $(PKG_LIBS)
+
+bench-build: deps
+	@$(MAKE) --no-print-directory tidings $(B)/bench/render_bench
+	@TIDINGS=$(CURDIR)/tidings RB=$(CURDIR)/$(B)/bench/render_bench \
+	  sh bench/build.sh $(N)
 
 # `make bench-serve`: tidings serve against nginx over one built folder.
 $(B)/bench/site: bench/site.c $(B)/libtidings.a

@@ -24,6 +24,7 @@
 #include "tidings/cli.h"
 #include "tidings/err.h"
 #include "tidings/export.h"
+#include "tidings/render.h"
 #include "tidings/server.h"
 #include "tidings/site.h"
 #include "tidings/store.h"
@@ -126,18 +127,24 @@ stat_same(const struct stat *a, const struct stat *b)
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* load_store: the site from the store.  The renderer is being written on
- * its own branch; until it lands, serving needs a built folder. */
+/* load_store: the site rendered from the store, taking over from prev
+ * every document whose inputs did not change.  The data version is read
+ * first, so that an import committing during the render is seen by the
+ * next watch tick; the renderer's own writes (through this connection) do
+ * not move it. */
 static int
 load_store(struct serve *sv, const struct site *prev, struct site *out,
            struct err *err)
 {
-    (void)prev;
-    (void)out;
+    struct render_stats st;
+
     sv->data_version = store_data_version(sv->ctx->store);
-    return err_set(err, ERR_USAGE,
-                   "this build cannot render from the store yet; serve a "
-                   "folder written by `tidings build` with --from DIR");
+    if (render_site(sv->ctx->store, &sv->ctx->conf, prev, (int64_t)time(NULL),
+                    out, &st, err) < 0)
+        return -1;
+    log_info(&sv->ctx->log, "rendered %ld documents, took over %ld",
+             st.rendered, st.reused);
+    return 0;
 }
 
 /* load: the next site, into out (site_init'ed here). */
@@ -173,8 +180,7 @@ reload(struct serve *sv, struct server *srv, const char *why)
 
 /* source_changed: the store or the folder moved since the last load.  A
  * folder counts once its manifest has been still for one tick, so that a
- * build under way is less likely to be caught between its two manifest
- * writes (export writes the union of old and new first). */
+ * build under way is less likely to be caught half-way. */
 static int
 source_changed(struct serve *sv)
 {

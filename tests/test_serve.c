@@ -478,6 +478,94 @@ usage_errors(void)
     test_proc_release(&t);
 }
 
+/* import: runs tidings import ARGS; its exit status. */
+static int
+import(const char *a, const char *b, const char *c)
+{
+    struct test_proc t;
+    int st;
+
+    test_tidings(&t, "import", a, b, c, NULL);
+    st = t.status;
+    test_proc_release(&t);
+    return st;
+}
+
+static int
+body_has(int port, const char *path, const char *needle)
+{
+    struct httpc_resp r;
+    int has = httpc_request(port, "GET", path, NULL, &r) == 0 &&
+              strstr(r.body.data, needle) != NULL;
+
+    httpc_release(&r);
+    return has;
+}
+
+/* from_store: serve renders the store itself: the same bytes and ETags
+ * as a folder written by build (served with --from); an import is in
+ * service within a second, with a new ETag for the documents the article
+ * is in and the old one for the others; a deletion moves Last-Modified. */
+#define NPATHS 5
+
+static void
+from_store(void)
+{
+    static const char *const paths[] = { "/rss.xml", "/atom.xml", "/feed.json",
+                                         "/index.html", "/feed.xsl" };
+    struct proc p, q;
+    struct test_proc t;
+    char e1[64], e2[64], x0[64], x1[64], lm0[64], lm1[64], slug[128];
+    char built[NPATHS][64];
+    size_t i;
+    int n;
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(import("--date", "2013-06-05T10:20:00+08:00", SEED) == 0);
+    CHECK(test_tidings(&t, "build", NULL) == 0 && t.status == 0);
+    test_proc_release(&t);
+    /* one server at a time: both would log to the same file */
+    CHECK(serve_start(&q, test_path("feeds")) == 0);
+    for (i = 0; i < NPATHS; i++)
+        CHECK(etag_of(q.port, paths[i], built[i], sizeof(built[i])) == 0);
+    CHECK_INT_EQ(serve_stop(&q), 0);
+    unlink(test_path("stderr")); /* or wait_port may read q's port */
+    CHECK(serve_start(&p, NULL) == 0);
+    for (i = 0; i < NPATHS; i++) {
+        CHECK(etag_of(p.port, paths[i], e1, sizeof(e1)) == 0);
+        CHECK_STR_EQ(e1, built[i]);
+    }
+    CHECK(etag_of(p.port, "/rss.xml", e1, sizeof(e1)) == 0);
+    CHECK(etag_of(p.port, "/feed.xsl", x0, sizeof(x0)) == 0);
+    CHECK(import("tests/golden/input/e_same_author.txt", NULL, NULL) == 0);
+    for (n = 0; n < (test_slow() ? 100 : 10); n++) {
+        msleep(100);
+        if (body_has(p.port, "/rss.xml", "满洲里口岸货运量创新高"))
+            break;
+    }
+    CHECK_MSG(n < (test_slow() ? 100 : 10), "not in service within a second");
+    CHECK(etag_of(p.port, "/rss.xml", e2, sizeof(e2)) == 0);
+    CHECK(strcmp(e1, e2) != 0);
+    CHECK(etag_of(p.port, "/feed.xsl", x1, sizeof(x1)) == 0);
+    CHECK_STR_EQ(x1, x0);
+    last_modified_of(p.port, "/rss.xml", lm0, sizeof(lm0));
+    msleep(1100); /* Last-Modified has whole seconds */
+    CHECK(test_tidings(&t, "list", NULL) == 0);
+    snprintf(slug, sizeof(slug), "%.*s", (int)strcspn(t.out.data, "\t"),
+             t.out.data); /* the newest article */
+    test_proc_release(&t);
+    CHECK(test_tidings(&t, "rm", slug, NULL) == 0 && t.status == 0);
+    test_proc_release(&t);
+    for (n = 0; n < (test_slow() ? 100 : 10); n++) {
+        msleep(100);
+        if (!body_has(p.port, "/rss.xml", "满洲里口岸货运量创新高"))
+            break;
+    }
+    last_modified_of(p.port, "/rss.xml", lm1, sizeof(lm1));
+    CHECK(strcmp(lm0, lm1) != 0);
+    CHECK_INT_EQ(serve_stop(&p), 0);
+}
+
 const struct test tests_serve[] = {
     { "from_folder_bytes_and_etags", from_folder_bytes_and_etags },
     { "rebuild_reloads", rebuild_reloads },
@@ -486,5 +574,6 @@ const struct test tests_serve[] = {
     { "sigterm_finishes_inflight", sigterm_finishes_inflight },
     { "feedparser_conditional_get", feedparser_conditional_get },
     { "usage_errors", usage_errors },
+    { "from_store", from_store },
     { NULL, NULL },
 };
