@@ -26,6 +26,7 @@ OBJ  := $(LIB:src/%.c=$(B)/%.o)
 TSRC := $(sort $(wildcard tests/test_*.c))
 TOBJ := $(TSRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/runner.o $(B)/tests/testutil.o
 SUITES := $(TSRC:tests/test_%.c=%)
+TOBJ += $(B)/tests/httpc.o
 
 ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
@@ -84,6 +85,7 @@ DEB_BUILD := build-essential pkg-config libxml2-dev libsqlite3-dev \
 	libmicrohttpd-dev zlib1g-dev
 DEB_TEST  := libxml2-utils sqlite3 python3-feedparser valgrind clang \
 	libclang-rt-14-dev
+DEB_BENCH := nginx wrk curl
 DEB_WANT = $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),,$(DEB_TEST))
 deps:
 	@command -v dpkg-query >/dev/null || { echo "deps: not Debian, install $(DEB_BUILD) by hand"; exit 0; }; \
@@ -155,7 +157,11 @@ run: deps
 	@$(MAKE) --no-print-directory tidings
 	rm -f tidings.db tidings.db-wal tidings.db-shm
 	./tidings -c $(RUN_CONF) import tests/samples
-	@echo "run: imported the samples into tidings.db (build and serve are not written yet)"
+	./tidings -c $(RUN_CONF) build
+	@out=$$(sed -n 's/^out *= *//p' $(RUN_CONF) | tail -1); \
+	  echo "run: the site is in $(CURDIR)/$${out:-feeds}/; serving it" \
+	  "(Ctrl-C stops)"
+	./tidings -c $(RUN_CONF) serve
 
 bench-import: tidings
 	@sh bench/import.sh $(N)
@@ -168,6 +174,29 @@ $(B)/bench/gen_formats: bench/gen_formats.c | $(B)
 bench-import-formats: tidings $(B)/bench/gen_formats
 	@TIDINGS=./tidings GEN=$(B)/bench/gen_formats sh bench/import_formats.sh $(N)
 
+# `make bench-build [N=100000]`: feed rendering against node's `feed`,
+# the full build and a one-article rebuild (bench/build.sh).
+$(B)/bench/render_bench: bench/render_bench.c $(B)/libtidings.a
+	@mkdir -p $(B)/bench
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ bench/render_bench.c $(B)/libtidings.a $(PKG_LIBS)
+
+bench-build: deps
+	@$(MAKE) --no-print-directory tidings $(B)/bench/render_bench
+	@TIDINGS=$(CURDIR)/tidings RB=$(CURDIR)/$(B)/bench/render_bench \
+	  sh bench/build.sh $(N)
+
+# `make bench-serve`: tidings serve against nginx over one built folder.
+$(B)/bench/site: bench/site.c $(B)/libtidings.a
+	@mkdir -p $(B)/bench
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench-serve:
+	@$(MAKE) --no-print-directory deps DEB_WANT="$(DEB_BUILD) $(DEB_BENCH)"
+	@$(MAKE) --no-print-directory tidings $(B)/bench/site
+	@TIDINGS=$(CURDIR)/tidings SITE=$(CURDIR)/$(B)/bench/site sh bench/serve.sh
+
 install: tidings
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/tidings
@@ -177,10 +206,10 @@ install: tidings
 	install -m 644 conf/tidings.conf $(DESTDIR)$(PREFIX)/share/tidings/tidings.conf.example
 
 format:
-	clang-format -i src/*.c include/tidings/*.h tests/*.c tests/*.h
+	clang-format -i src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c
 
 format-check:
-	@for f in src/*.c include/tidings/*.h tests/*.c tests/*.h; do \
+	@for f in src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c; do \
 	  clang-format "$$f" | cmp -s - "$$f" || { echo "format: $$f"; exit 1; }; done
 
 clean:

@@ -37,6 +37,29 @@ article_release(struct article *a)
     article_init(a);
 }
 
+static char *
+dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+void
+article_copy(struct article *dst, const struct article *src)
+{
+    *dst = *src;
+    dst->key = dup_or_null(src->key);
+    dst->feed_id = dup_or_null(src->feed_id);
+    dst->slug = dup_or_null(src->slug);
+    dst->url = dup_or_null(src->url);
+    dst->title = dup_or_null(src->title);
+    dst->summary = dup_or_null(src->summary);
+    dst->body = dup_or_null(src->body);
+    dst->category = dup_or_null(src->category);
+    dst->source = dup_or_null(src->source);
+    dst->author = dup_or_null(src->author);
+    dst->origin = dup_or_null(src->origin);
+}
+
 void
 article_set(char **field, const char *s)
 {

@@ -25,6 +25,21 @@ const struct cmd cli_commands[] = {
     { "rm", cmd_rm, "ID...", "delete articles", NULL, CMD_NEEDS_STORE },
     { "stats", cmd_stats, "", "print counts and sizes of the store", NULL,
       CMD_NEEDS_STORE_RO },
+    { "build", cmd_build, "[--out DIR] [--full]",
+      "render the site and write it to a folder",
+      "  --out DIR       the folder (default: [build] out)\n"
+      "  --full          render every document, not only what changed\n",
+      CMD_NEEDS_STORE },
+    { "check", cmd_check, "[DIR]",
+      "lint a built site: dates, characters, URLs, self links, ids, budgets",
+      NULL, CMD_NEEDS_CONF },
+    { "serve", cmd_serve, "[--bind ADDR] [--port N] [--from DIR]",
+      "serve the site over HTTP, reloading it when the store changes",
+      "  --bind ADDR     numeric address to listen on (default: serve.bind)\n"
+      "  --port N        TCP port, 0 for any free one (default: serve.port)\n"
+      "  --from DIR      serve a folder written by `tidings build` instead of\n"
+      "                  the store; reloads when a build rewrites it\n",
+      CMD_NEEDS_CONF },
     { "help", cmd_help, "[COMMAND | config]",
       "describe a command, or every configuration key", NULL, 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },

@@ -567,3 +567,13 @@ date_format_day(int64_t t, int offset, char out[DATE_MAX])
     to_civil(t + offset, &c);
     snprintf(out, DATE_MAX, "%04d-%02d-%02d", c.y, c.mo, c.d);
 }
+
+void
+date_format_clf(int64_t t, char out[DATE_MAX])
+{
+    struct civil c;
+
+    to_civil(t, &c);
+    snprintf(out, DATE_MAX, "%02d/%s/%04d:%02d:%02d:%02d +0000", c.d,
+             month_caps[c.mo - 1], c.y, c.h, c.mi, c.s);
+}

@@ -2,15 +2,18 @@
  * export: the site as a folder (see export.h for the format).
  *
  * Order of work in export_write, and why:
- *  1. the old manifest is read: it says which files tidings owns;
- *  2. a manifest listing old and new files together is written first, so
- *     that if the build is killed, the next one still knows every file it
- *     may have to remove;
+ *  1. the old manifest is read: it says which files tidings owns (and the
+ *     pending file, left by a build that was killed, what it may have
+ *     written besides);
+ *  2. the pending file lists the files this build may create that the
+ *     manifest does not hold, so that if the build is killed, the next one
+ *     still knows every file it may have to remove; it is small, where
+ *     rewriting the manifest of a large site first would not be;
  *  3. documents are written, each to a temporary name and renamed, and
  *     skipped when the manifest says the bytes are already there;
  *  4. the header files are written the same way;
  *  5. files of the old manifest that are not in the site are removed;
- *  6. the manifest of the new site replaces the combined one.
+ *  6. the manifest of the new site is written and the pending file goes.
  * Files are not fsync'ed one by one: rename already guarantees that a
  * crashed process never leaves half a file under a real name, and a
  * static mirror can be rebuilt from the store after a power loss.
@@ -18,6 +21,7 @@
 #include "tidings/export.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +37,28 @@
 
 #define MANIFEST_HEADER "# tidings manifest 1: hash flags size path\n"
 
-/* One line of a manifest. */
+/* Temporary files are made here and renamed into place; a build that was
+ * killed leaves its half-written files here only, and the next one
+ * empties the folder first. */
+#define TMPDIR "/.tidings-tmp"
+
+/* One line of a manifest.  A pending entry is one the union manifest
+ * lists before its file is written: it names a file to remove if the
+ * build dies, but says nothing about what is on disk. */
+#define ENTRY_IMMUTABLE (1u << 0)
+#define ENTRY_PENDING   (1u << 1)
+
 struct entry {
     char *path; /* "/rss.xml" */
     uint64_t hash;
     size_t size;
-    int immutable;
+    unsigned flags;
 };
 
 struct manifest {
     struct entry *v;
     size_t len, cap;
+    int borrowed; /* paths belong to a site (manifest_of_site) */
 };
 
 static void
@@ -51,7 +66,7 @@ manifest_release(struct manifest *m)
 {
     size_t i;
 
-    for (i = 0; i < m->len; i++)
+    for (i = 0; i < m->len && !m->borrowed; i++)
         free(m->v[i].path);
     free(m->v);
     memset(m, 0, sizeof(*m));
@@ -59,16 +74,16 @@ manifest_release(struct manifest *m)
 
 static void
 manifest_add(struct manifest *m, const char *path, uint64_t hash, size_t size,
-             int immutable)
+             unsigned flags)
 {
     if (m->len == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 256;
         m->v = xreallocarray(m->v, m->cap, sizeof(*m->v));
     }
-    m->v[m->len].path = xstrdup(path);
+    m->v[m->len].path = m->borrowed ? (char *)(uintptr_t)path : xstrdup(path);
     m->v[m->len].hash = hash;
     m->v[m->len].size = size;
-    m->v[m->len].immutable = immutable;
+    m->v[m->len].flags = flags;
     m->len++;
 }
 
@@ -79,14 +94,30 @@ cmp_entry(const void *a, const void *b)
                   ((const struct entry *)b)->path);
 }
 
-static const struct entry *
-manifest_find(const struct manifest *m, const char *path)
+/* manifest_sort: by path; a manifest read back is already in order (it
+ * is written that way), and checking costs one pass, sorting many. */
+static void
+manifest_sort(struct manifest *m)
 {
-    struct entry key;
+    size_t i;
 
-    key.path = (char *)(uintptr_t)path;
-    return m->len ? bsearch(&key, m->v, m->len, sizeof(*m->v), cmp_entry)
-                  : NULL;
+    for (i = 1; i < m->len; i++)
+        if (strcmp(m->v[i - 1].path, m->v[i].path) > 0)
+            break;
+    if (i < m->len)
+        qsort(m->v, m->len, sizeof(*m->v), cmp_entry);
+}
+
+/* manifest_seek: the entry for path, for paths asked in sorted order:
+ * *at only moves forward, so a whole site is matched in one pass. */
+static const struct entry *
+manifest_seek(const struct manifest *m, const char *path, size_t *at)
+{
+    int c = 1;
+
+    while (*at < m->len && (c = strcmp(m->v[*at].path, path)) < 0)
+        ++*at;
+    return *at < m->len && c == 0 ? &m->v[*at] : NULL;
 }
 
 /* safe_path: a manifest is data on disk; a path in it must stay inside the
@@ -102,8 +133,8 @@ safe_path(const char *p)
 static int
 parse_entry(struct manifest *m, char *line)
 {
-    char *flags, *size, *path, *end;
-    unsigned long long h;
+    char *flags, *size, *path;
+    uint64_t h;
 
     if ((flags = strchr(line, '\t')) == NULL)
         return -1;
@@ -114,28 +145,32 @@ parse_entry(struct manifest *m, char *line)
     if ((path = strchr(size, '\t')) == NULL || !safe_path(path + 1))
         return -1;
     *path++ = '\0';
-    h = strtoull(line, &end, 16);
-    if (*end != '\0')
+    if (hash_parse_hex(line, &h) < 0)
         return -1;
     manifest_add(m, path, h, (size_t)strtoull(size, NULL, 10),
-                 strchr(flags, 'i') != NULL);
+                 (strchr(flags, 'i') ? ENTRY_IMMUTABLE : 0) |
+                     (strchr(flags, 'p') ? ENTRY_PENDING : 0));
     return 0;
 }
 
-/* manifest_read: a missing manifest is an empty one (a first build). */
+/* manifest_read: the entries of dir/name added to m (all marked pending
+ * when pending is set); a missing file adds nothing (a first build, or no
+ * build killed).  m is sorted afterwards. */
 static int
-manifest_read(struct manifest *m, const char *dir, struct err *err)
+manifest_read(struct manifest *m, const char *dir, const char *name,
+              int pending, struct err *err)
 {
-    struct buf name = BUF_INIT;
+    struct buf file = BUF_INIT;
     char line[8192];
     unsigned lineno = 0;
+    size_t first = m->len, i;
     FILE *fp;
     int rc = 0;
 
-    buf_appendf(&name, "%s/%s", dir, EXPORT_MANIFEST);
-    if ((fp = fopen(name.data, "r")) == NULL) {
+    buf_appendf(&file, "%s/%s", dir, name);
+    if ((fp = fopen(file.data, "r")) == NULL) {
         if (errno != ENOENT)
-            rc = err_errno(err, ERR_IO, "cannot open '%s'", name.data);
+            rc = err_errno(err, ERR_IO, "cannot open '%s'", file.data);
         goto out;
     }
     while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
@@ -145,32 +180,54 @@ manifest_read(struct manifest *m, const char *dir, struct err *err)
             continue;
         if (parse_entry(m, line) < 0)
             rc = err_set(err, ERR_PARSE, "%s:%u: malformed manifest line",
-                         name.data, lineno);
+                         file.data, lineno);
     }
     fclose(fp);
-    if (m->len > 1)
-        qsort(m->v, m->len, sizeof(*m->v), cmp_entry);
+    for (i = first; pending && i < m->len; i++)
+        m->v[i].flags |= ENTRY_PENDING;
+    manifest_sort(m);
 out:
-    buf_release(&name);
+    buf_release(&file);
     return rc;
 }
 
 /* ---- writing files ----------------------------------------------------- */
 
-/* is_current: the file already holds these bytes, by the manifest's word
- * and the size on disk (a cheap check that catches truncation). */
 static int
-is_current(const struct manifest *old, const struct doc *d, const char *file)
+write_file(const char *dir, const char *path, const void *data, size_t len,
+           int64_t mtime, struct err *err)
 {
-    const struct entry *e = manifest_find(old, d->path);
-    struct stat sb;
+    struct buf tmp = BUF_INIT;
+    int rc;
 
-    return e != NULL && e->hash == d->hash && e->size == d->len &&
-           stat(file, &sb) == 0 && (size_t)sb.st_size == d->len;
+    buf_appendf(&tmp, "%s" TMPDIR, dir);
+    rc = file_write_atomic_via(path, tmp.data, data, len, mtime, err);
+    buf_release(&tmp);
+    return rc;
 }
 
+/* is_current: the file already holds these bytes, by the manifest's word
+ * and the size on disk (a cheap check that catches truncation).  A stub
+ * (a document the caller took over from this very manifest, with no
+ * bytes) is taken at the manifest's word alone: an incremental build of a
+ * large site must not cost a stat per file; `build --full` rewrites files
+ * removed by hand. */
 static int
-write_doc(const struct doc *d, const char *dir, const struct manifest *old,
+is_current(const struct entry *e, const struct doc *d, const char *file)
+{
+    struct stat sb;
+
+    if (e == NULL || (e->flags & ENTRY_PENDING) || e->hash != d->hash ||
+        e->size != d->len)
+        return 0;
+    return d->body == NULL ||
+           (stat(file, &sb) == 0 && (size_t)sb.st_size == d->len);
+}
+
+/* write_doc: writes d unless e, its entry in the old manifest (or NULL),
+ * says the file already holds its bytes. */
+static int
+write_doc(const struct doc *d, const char *dir, const struct entry *e,
           struct export_stats *st, struct err *err)
 {
     struct buf file = BUF_INIT, gzname = BUF_INIT;
@@ -180,19 +237,25 @@ write_doc(const struct doc *d, const char *dir, const struct manifest *old,
 
     buf_appendf(&file, "%s%s", dir, d->path);
     buf_appendf(&gzname, "%s.gz", file.data);
-    if (is_current(old, d, file.data) &&
-        (!site_is_text(d->type) || access(gzname.data, F_OK) == 0)) {
+    if (is_current(e, d, file.data) &&
+        (d->body == NULL || !site_is_text(d->type) ||
+         access(gzname.data, F_OK) == 0)) {
         st->unchanged++;
         goto out;
     }
-    rc = file_write_atomic(file.data, d->body, d->len, d->mtime, err);
+    if (d->body == NULL) {
+        rc = err_set(err, ERR_NOTFOUND, "'%s' is not on disk as it was built",
+                     file.data);
+        goto out;
+    }
+    rc = write_file(dir, file.data, d->body, d->len, d->mtime, err);
     if (rc == 0 && site_is_text(d->type)) {
         /* a .gz beside every text document, even when it is not smaller:
          * static hosts pick it by its presence */
         if (d->gz == NULL)
             gz = site_gzip(d->body, d->len, &gz_len);
-        rc = file_write_atomic(gzname.data, gz ? gz : d->gz, gz_len, d->mtime,
-                               err);
+        rc = write_file(dir, gzname.data, gz ? gz : d->gz, gz_len, d->mtime,
+                        err);
     }
     st->written += rc == 0;
 out:
@@ -207,25 +270,32 @@ out:
 static void
 headers_netlify(const struct site *s, long max_age, struct buf *out)
 {
-    char cc[96];
+    char cc[2][96];
+    struct doc probe;
     size_t i;
 
+    /* two Cache-Control values in all: formatted once, not per path */
+    memset(&probe, 0, sizeof(probe));
+    site_cache_control(&probe, max_age, cc[0], sizeof(cc[0]));
+    probe.immutable = 1;
+    site_cache_control(&probe, max_age, cc[1], sizeof(cc[1]));
     buf_puts(out, "# Generated by tidings build: response headers per path\n"
                   "# (Netlify and Cloudflare Pages read this file).\n");
     for (i = 0; i < s->ndocs; i++) {
         const struct doc *d = &s->docs[i];
+        int index = strcmp(d->path, "/index.html") == 0;
 
-        site_cache_control(d, max_age, cc, sizeof(cc));
-        buf_appendf(out,
-                    "%s\n  Content-Type: %s\n  Cache-Control: %s\n"
-                    "  X-Content-Type-Options: nosniff\n",
-                    strcmp(d->path, "/index.html") == 0 ? "/" : d->path,
-                    site_content_type(d->type), cc);
-        if (strcmp(d->path, "/index.html") == 0)
+        buf_puts(out, index ? "/" : d->path);
+        buf_puts(out, "\n  Content-Type: ");
+        buf_puts(out, site_content_type(d->type));
+        buf_puts(out, "\n  Cache-Control: ");
+        buf_puts(out, cc[d->immutable != 0]);
+        buf_puts(out, "\n  X-Content-Type-Options: nosniff\n");
+        if (index)
             buf_appendf(out,
                         "/index.html\n  Content-Type: %s\n"
                         "  Cache-Control: %s\n",
-                        site_content_type(d->type), cc);
+                        site_content_type(d->type), cc[0]);
     }
 }
 
@@ -284,12 +354,16 @@ write_if_changed(const char *dir, const char *name, const struct buf *b,
 {
     struct buf path = BUF_INIT, old = BUF_INIT;
     struct err ignored = ERR_INIT;
+    struct stat sb;
     int rc = 0;
 
     buf_appendf(&path, "%s/%s", dir, name);
-    if (file_read(path.data, 0, &old, NULL, &ignored) < 0 ||
+    /* a size that differs settles it without reading the old file (the
+     * manifest and _headers of a large site are megabytes) */
+    if (stat(path.data, &sb) < 0 || (size_t)sb.st_size != b->len ||
+        file_read(path.data, 0, &old, NULL, &ignored) < 0 ||
         old.len != b->len || memcmp(old.data, b->data, b->len) != 0)
-        rc = file_write_atomic(path.data, b->data, b->len, 0, err);
+        rc = write_file(dir, path.data, b->data, b->len, 0, err);
     buf_release(&path);
     buf_release(&old);
     return rc;
@@ -297,17 +371,39 @@ write_if_changed(const char *dir, const char *name, const struct buf *b,
 
 /* ---- the manifest and stale files -------------------------------------- */
 
+/* put_size: n in decimal (the manifest is written for every build of a
+ * large site; printf was most of its cost). */
+static void
+put_size(struct buf *out, size_t n)
+{
+    char d[24];
+    size_t k = sizeof(d);
+
+    do {
+        d[--k] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    buf_append(out, d + k, sizeof(d) - k);
+}
+
 static void
 manifest_format(const struct manifest *m, struct buf *out)
 {
+    static const char *const flags[] = { "-", "i", "p", "ip" };
     char hex[HASH_HEX_LEN + 1];
     size_t i;
 
     buf_puts(out, MANIFEST_HEADER);
     for (i = 0; i < m->len; i++) {
         hash_hex(m->v[i].hash, hex);
-        buf_appendf(out, "%s\t%s\t%zu\t%s\n", hex,
-                    m->v[i].immutable ? "i" : "-", m->v[i].size, m->v[i].path);
+        buf_append(out, hex, HASH_HEX_LEN);
+        buf_putc(out, '\t');
+        buf_puts(out, flags[m->v[i].flags & 3]);
+        buf_putc(out, '\t');
+        put_size(out, m->v[i].size);
+        buf_putc(out, '\t');
+        buf_puts(out, m->v[i].path);
+        buf_putc(out, '\n');
     }
 }
 
@@ -316,9 +412,10 @@ manifest_of_site(const struct site *s, struct manifest *m)
 {
     size_t i;
 
+    m->borrowed = 1; /* the site outlives the manifest: no copies */
     for (i = 0; i < s->ndocs; i++)
         manifest_add(m, s->docs[i].path, s->docs[i].hash, s->docs[i].len,
-                     s->docs[i].immutable);
+                     s->docs[i].immutable ? ENTRY_IMMUTABLE : 0);
 }
 
 /* remove_empty_parents: folders emptied by removals go too, up to dir. */
@@ -340,11 +437,15 @@ remove_stale(const struct manifest *old, const struct site *s, const char *dir,
              struct export_stats *st, struct err *err)
 {
     struct buf file = BUF_INIT;
-    size_t i;
+    size_t i, j;
     int rc = 0;
 
-    for (i = 0; i < old->len && rc == 0; i++) {
-        if (site_find(s, old->v[i].path) != NULL)
+    /* both are sorted by path: one walk finds the old paths the site no
+     * longer has */
+    for (i = 0, j = 0; i < old->len && rc == 0; i++) {
+        while (j < s->ndocs && strcmp(s->docs[j].path, old->v[i].path) < 0)
+            j++;
+        if (j < s->ndocs && strcmp(s->docs[j].path, old->v[i].path) == 0)
             continue;
         buf_reset(&file);
         buf_appendf(&file, "%s%s.gz", dir, old->v[i].path);
@@ -372,27 +473,52 @@ write_manifest(const char *dir, const struct manifest *m, struct err *err)
     return rc;
 }
 
-/* write_union: the manifest of old and new together (step 2 above). */
+/* write_pending: step 2 above.  The pending file lists the files this
+ * build may create that the manifest does not hold yet (and those a killed
+ * build left pending), so that a build killed while writing them still
+ * knows them; the manifest itself is rewritten only at the end.  Nothing
+ * new: no pending file. */
 static int
-write_union(const char *dir, const struct manifest *old,
-            const struct manifest *cur, struct err *err)
+write_pending(const char *dir, const struct manifest *old,
+              const struct manifest *cur, struct err *err)
 {
-    struct manifest both;
-    size_t i;
-    int rc;
+    struct manifest p;
+    struct buf b = BUF_INIT, name = BUF_INIT;
+    size_t i, at;
+    int rc = 0;
 
-    memset(&both, 0, sizeof(both));
-    for (i = 0; i < cur->len; i++)
-        manifest_add(&both, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
-                     cur->v[i].immutable);
+    memset(&p, 0, sizeof(p));
     for (i = 0; i < old->len; i++)
-        if (manifest_find(cur, old->v[i].path) == NULL)
-            manifest_add(&both, old->v[i].path, old->v[i].hash, old->v[i].size,
-                         old->v[i].immutable);
-    if (both.len > 1)
-        qsort(both.v, both.len, sizeof(*both.v), cmp_entry);
-    rc = write_manifest(dir, &both, err);
-    manifest_release(&both);
+        if (old->v[i].flags & ENTRY_PENDING)
+            manifest_add(&p, old->v[i].path, old->v[i].hash, old->v[i].size,
+                         old->v[i].flags);
+    for (i = 0, at = 0; i < cur->len; i++)
+        if (manifest_seek(old, cur->v[i].path, &at) == NULL)
+            manifest_add(&p, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
+                         cur->v[i].flags | ENTRY_PENDING);
+    if (p.len > 0) {
+        manifest_sort(&p);
+        manifest_format(&p, &b);
+        buf_appendf(&name, "%s/%s", dir, EXPORT_PENDING);
+        rc = write_file(dir, name.data, b.data, b.len, 0, err);
+    }
+    manifest_release(&p);
+    buf_release(&b);
+    buf_release(&name);
+    return rc;
+}
+
+/* drop_pending: once the manifest holds the new site. */
+static int
+drop_pending(const char *dir, struct err *err)
+{
+    struct buf name = BUF_INIT;
+    int rc = 0;
+
+    buf_appendf(&name, "%s/%s", dir, EXPORT_PENDING);
+    if (unlink(name.data) < 0 && errno != ENOENT)
+        rc = err_errno(err, ERR_IO, "cannot remove '%s'", name.data);
+    buf_release(&name);
     return rc;
 }
 
@@ -418,7 +544,8 @@ export_write(const struct site *s, const char *dir, long max_age,
              struct export_stats *st, struct err *err)
 {
     struct manifest old, cur;
-    size_t i;
+    struct buf tmp = BUF_INIT;
+    size_t i, at;
     int rc = -1;
 
     memset(st, 0, sizeof(*st));
@@ -426,22 +553,28 @@ export_write(const struct site *s, const char *dir, long max_age,
     memset(&cur, 0, sizeof(cur));
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         return err_errno(err, ERR_IO, "cannot create '%s'", dir);
-    if (manifest_read(&old, dir, err) < 0)
+    buf_appendf(&tmp, "%s" TMPDIR, dir);
+    if (file_clear_dir(tmp.data, err) < 0 ||
+        manifest_read(&old, dir, EXPORT_MANIFEST, 0, err) < 0 ||
+        manifest_read(&old, dir, EXPORT_PENDING, 1, err) < 0)
         goto out;
     manifest_of_site(s, &cur);
-    if (write_union(dir, &old, &cur, err) < 0)
+    if (write_pending(dir, &old, &cur, err) < 0)
         goto out;
-    for (i = 0; i < s->ndocs; i++)
-        if (write_doc(&s->docs[i], dir, &old, st, err) < 0)
+    for (i = 0, at = 0; i < s->ndocs; i++)
+        if (write_doc(&s->docs[i], dir,
+                      manifest_seek(&old, s->docs[i].path, &at), st, err) < 0)
             goto out;
     if (write_headers(s, dir, max_age, err) < 0 ||
         remove_stale(&old, s, dir, st, err) < 0 ||
-        write_manifest(dir, &cur, err) < 0)
+        write_manifest(dir, &cur, err) < 0 || drop_pending(dir, err) < 0)
         goto out;
     rc = 0;
+    rmdir(tmp.data);
 out:
     manifest_release(&old);
     manifest_release(&cur);
+    buf_release(&tmp);
     return rc;
 }
 
@@ -471,7 +604,7 @@ load_doc(struct site *s, const char *dir, const struct entry *e,
     len = body.len;
     site_add_gz(s, e->path, buf_detach(&body, NULL), len, gz_bytes, gz_len,
                 mtime)
-        ->immutable = e->immutable;
+        ->immutable = (e->flags & ENTRY_IMMUTABLE) != 0;
     rc = 0;
 out:
     buf_release(&file);
@@ -488,17 +621,36 @@ export_load(struct site *s, const char *dir, struct err *err)
     int rc = 0;
 
     memset(&m, 0, sizeof(m));
-    if (manifest_read(&m, dir, err) < 0)
+    if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
         return -1;
     if (m.len == 0)
         rc = err_set(err, ERR_IO, "'%s' holds no site built by tidings", dir);
     for (i = 0; i < m.len && rc == 0; i++)
-        rc = load_doc(s, dir, &m.v[i], err);
+        if (!(m.v[i].flags & ENTRY_PENDING)) /* a killed build's */
+            rc = load_doc(s, dir, &m.v[i], err);
     manifest_release(&m);
     if (rc < 0) {
         site_release(s);
         return -1;
     }
+    site_finish(s);
+    return 0;
+}
+
+int
+export_load_index(struct site *s, const char *dir, struct err *err)
+{
+    struct manifest m;
+    size_t i;
+
+    memset(&m, 0, sizeof(m));
+    if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
+        return -1;
+    for (i = 0; i < m.len; i++)
+        if (!(m.v[i].flags & ENTRY_PENDING))
+            site_add_stub(s, m.v[i].path, m.v[i].hash, m.v[i].size,
+                          m.v[i].flags & ENTRY_IMMUTABLE);
+    manifest_release(&m);
     site_finish(s);
     return 0;
 }

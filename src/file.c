@@ -4,6 +4,7 @@
  */
 #include "tidings/file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -110,11 +111,46 @@ int
 file_write_atomic(const char *path, const void *data, size_t len, int64_t mtime,
                   struct err *err)
 {
+    return file_write_atomic_via(path, NULL, data, len, mtime, err);
+}
+
+int
+file_clear_dir(const char *dir, struct err *err)
+{
+    struct buf name = BUF_INIT;
+    struct dirent *de;
+    DIR *d;
+    int rc = 0;
+
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        return err_errno(err, ERR_IO, "cannot create '%s'", dir);
+    if ((d = opendir(dir)) == NULL)
+        return err_errno(err, ERR_IO, "cannot open '%s'", dir);
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        buf_reset(&name);
+        buf_appendf(&name, "%s/%s", dir, de->d_name);
+        if (unlink(name.data) < 0 && errno != ENOENT)
+            rc = err_errno(err, ERR_IO, "cannot remove '%s'", name.data);
+    }
+    closedir(d);
+    buf_release(&name);
+    return rc;
+}
+
+int
+file_write_atomic_via(const char *path, const char *tmpdir, const void *data,
+                      size_t len, int64_t mtime, struct err *err)
+{
     struct buf tmp = BUF_INIT;
     struct timespec times[2];
     int fd, rc = -1;
 
-    buf_appendf(&tmp, "%s.tmp-XXXXXX", path);
+    if (tmpdir != NULL)
+        buf_appendf(&tmp, "%s/XXXXXX", tmpdir);
+    else
+        buf_appendf(&tmp, "%s.tmp-XXXXXX", path);
     if (file_make_parents(path, err) < 0)
         goto out;
     if ((fd = mkstemp(tmp.data)) < 0) {

@@ -160,3 +160,29 @@ hash_hex(uint64_t v, char out[HASH_HEX_LEN + 1])
     }
     out[HASH_HEX_LEN] = '\0';
 }
+
+int
+hash_parse_hex(const char *s, uint64_t *v)
+{
+    uint64_t x = 0;
+    size_t i;
+
+    for (i = 0; s[i] != '\0'; i++) {
+        char c = s[i];
+        unsigned d;
+
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if ((c | 32) >= 'a' && (c | 32) <= 'f')
+            d = (unsigned)((c | 32) - 'a' + 10);
+        else
+            return -1;
+        if (i == HASH_HEX_LEN)
+            return -1;
+        x = x << 4 | d;
+    }
+    if (i == 0)
+        return -1;
+    *v = x;
+    return 0;
+}

@@ -130,29 +130,55 @@ site_gzip(const char *body, size_t len, size_t *gz_len)
     return out;
 }
 
-struct doc *
-site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
-            size_t gz_len, int64_t mtime)
+/* set_etags: the ETags of hash (the identity and the gzip form). */
+static void
+set_etags(struct doc *d)
 {
-    char hex[HASH_HEX_LEN + 1];
-    struct doc *d;
+    /* put together by hand: a site read back from a large folder makes
+     * these for every document, and printf was a good part of that */
+    d->etag[0] = d->gz_etag[0] = '"';
+    hash_hex(d->hash, d->etag + 1);
+    memcpy(d->gz_etag + 1, d->etag + 1, HASH_HEX_LEN);
+    memcpy(d->etag + 1 + HASH_HEX_LEN, "\"", 2);
+    memcpy(d->gz_etag + 1 + HASH_HEX_LEN, "-gz\"", 5);
+}
 
-    assert(path[0] == '/');
+/* new_doc: room for one more document at the end. */
+static struct doc *
+new_doc(struct site *s)
+{
     if (s->ndocs == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 64;
         s->docs = xreallocarray(s->docs, s->cap, sizeof(*s->docs));
     }
-    d = &s->docs[s->ndocs++];
+    return &s->docs[s->ndocs++];
+}
+
+/* doc_begin: a new, empty document at path. */
+static struct doc *
+doc_begin(struct site *s, const char *path)
+{
+    struct doc *d;
+
+    assert(path[0] == '/');
+    d = new_doc(s);
     memset(d, 0, sizeof(*d));
     d->path = xstrdup(path);
     d->type = site_type_for_path(path);
+    return d;
+}
+
+struct doc *
+site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
+            size_t gz_len, int64_t mtime)
+{
+    struct doc *d = doc_begin(s, path);
+
     d->body = body;
     d->len = len;
     d->mtime = mtime;
     d->hash = hash64(body, len);
-    hash_hex(d->hash, hex);
-    snprintf(d->etag, sizeof(d->etag), "\"%s\"", hex);
-    snprintf(d->gz_etag, sizeof(d->gz_etag), "\"%s-gz\"", hex);
+    set_etags(d);
     if (gz == NULL && site_is_text(d->type))
         gz = site_gzip(body, len, &gz_len);
     /* gzip only pays when it is smaller; the same rule in every mode keeps
@@ -175,6 +201,35 @@ site_add(struct site *s, const char *path, char *body, size_t len,
     return site_add_gz(s, path, body, len, NULL, 0, mtime);
 }
 
+struct doc *
+site_add_stub(struct site *s, const char *path, uint64_t hash, size_t len,
+              int immutable)
+{
+    struct doc *d = doc_begin(s, path);
+
+    d->len = len;
+    d->hash = hash;
+    d->immutable = immutable;
+    set_etags(d);
+    return d;
+}
+
+struct doc *
+site_add_copy(struct site *s, const struct doc *from, int64_t mtime,
+              int immutable)
+{
+    struct doc *d = new_doc(s);
+
+    *d = *from;
+    d->path = xstrdup(from->path);
+    d->body = from->body ? xmemdup(from->body, from->len) : NULL;
+    d->gz = from->gz ? xmemdup(from->gz, from->gz_len) : NULL;
+    d->mtime = mtime;
+    d->immutable = immutable;
+    s->bytes += d->len + d->gz_len;
+    return d;
+}
+
 static int
 cmp_doc(const void *a, const void *b)
 {
@@ -186,7 +241,12 @@ site_finish(struct site *s)
 {
     size_t i;
 
-    if (s->ndocs > 1)
+    /* a site read back from a folder comes in order already: one pass
+     * checks it, where sorting would compare every path many times */
+    for (i = 1; i < s->ndocs; i++)
+        if (strcmp(s->docs[i - 1].path, s->docs[i].path) > 0)
+            break;
+    if (i < s->ndocs)
         qsort(s->docs, s->ndocs, sizeof(*s->docs), cmp_doc);
     for (i = 1; i < s->ndocs; i++)
         assert(strcmp(s->docs[i - 1].path, s->docs[i].path) != 0);

@@ -15,6 +15,7 @@
  */
 #include "tidings/store.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,21 @@ static const char *const migrations[] = {
     "  size INTEGER NOT NULL,"
     "  source TEXT,"
     "  changed INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 2: what rendering keeps between runs: every feed of the site, and
+     * the fixed position of each of its articles in its RFC 5005 archive
+     * (assigned at first render, never moved, so a full page stays the
+     * same).  article_id has no foreign key: the position of a deleted
+     * article stays until the next render sees the deletion. */
+    "CREATE TABLE feeds("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE," /* "site", "category:PATH", ... */
+    "  next INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE archive("
+    "  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL,"
+    "  article_id INTEGER NOT NULL,"
+    "  PRIMARY KEY(feed_id, pos)) WITHOUT ROWID;"
+    "CREATE INDEX archive_article ON archive(article_id);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -176,6 +192,7 @@ struct store {
     int64_t revision; /* of the open transaction, or the last commit */
     int in_tx;
     struct group_cache cache[3];
+    sqlite3_stmt *rstmt[32]; /* the rendering queries, see below */
 };
 
 enum group_kind { GROUP_CATEGORY, GROUP_SOURCE, GROUP_AUTHOR };
@@ -387,6 +404,8 @@ store_close(struct store *s)
         store_rollback(s);
     for (i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (i = 0; i < (int)(sizeof(s->rstmt) / sizeof(s->rstmt[0])); i++)
+        sqlite3_finalize(s->rstmt[i]);
     cache_clear(s);
     sqlite3_close(s->db);
     free(s->path);
@@ -988,4 +1007,447 @@ store_check(struct store *s, struct err *err)
         scalar(s, "SELECT count(*) FROM pragma_foreign_key_check") != 0)
         rc = err_set(err, ERR_DB, "foreign key check failed");
     return rc;
+}
+
+/* ---- rendering state ----------------------------------------------------
+ * What render.c reads and keeps: the groups, which articles changed since
+ * a revision, the newest articles of a feed, archive positions, and the
+ * documents table.  These statements have their own table so that the
+ * article statements above stay as they are. */
+
+enum rstmt_id {
+    RS_META_GET,
+    RS_META_SET,
+    RS_GROUPS_CATEGORY,
+    RS_GROUPS_SOURCE,
+    RS_GROUPS_AUTHOR,
+    RS_CHANGED,
+    RS_FEED_FIND,
+    RS_FEED_ADD,
+    RS_FEED_EACH,
+    RS_FEED_REMOVE,
+    RS_FEED_NEXT,
+    RS_ARCHIVE_OF,
+    RS_ARCHIVE_ADD,
+    RS_ARCHIVE_REMOVE,
+    RS_NEWEST_SITE,
+    RS_NEWEST_CATEGORY,
+    RS_NEWEST_SOURCE,
+    RS_NEWEST_AUTHOR,
+    RS_ARCHIVED,
+    RS_ARCHIVED_FULL,
+    RS_SLUGS,
+    RS_GET_ID,
+    RS_DOC_EACH,
+    RS_DOC_PUT,
+    RS_DOC_REMOVE,
+    RS_COUNT
+};
+
+#define NEWEST     " ORDER BY a.published DESC, a.feed_id"
+#define NEWEST_IDS " ORDER BY published DESC, feed_id LIMIT ?2)" NEWEST
+#define SUBTREE                                                                \
+    "SELECT id FROM categories WHERE path = ?1 OR (path > ?1 || '/' AND"       \
+    " path < ?1 || '0')"
+
+static const char *const rsql[RS_COUNT] = {
+    [RS_META_GET] = "SELECT value FROM meta WHERE key = ?",
+    [RS_META_SET] = "INSERT OR REPLACE INTO meta VALUES(?, ?)",
+    [RS_GROUPS_CATEGORY] = "SELECT id, path FROM categories ORDER BY id",
+    [RS_GROUPS_SOURCE] = "SELECT id, name FROM sources ORDER BY id",
+    [RS_GROUPS_AUTHOR] = "SELECT id, name FROM authors ORDER BY id",
+    /* ?1 < 0: every article, and every article an archive still names */
+    [RS_CHANGED] =
+        "WITH ids(id) AS (SELECT article_id FROM changes WHERE revision > ?1"
+        " UNION SELECT article_id FROM archive WHERE ?1 < 0"
+        " UNION SELECT id FROM articles WHERE ?1 < 0)"
+        " SELECT ids.id, a.id IS NOT NULL, a.published, a.feed_id, c.path,"
+        " s.name, au.name FROM ids LEFT JOIN articles a ON a.id = ids.id"
+        " LEFT JOIN categories c ON c.id = a.category_id"
+        " LEFT JOIN sources s ON s.id = a.source_id"
+        " LEFT JOIN authors au ON au.id = a.author_id"
+        " ORDER BY a.published, a.feed_id, ids.id",
+    [RS_FEED_FIND] = "SELECT id, next FROM feeds WHERE key = ?",
+    [RS_FEED_ADD] = "INSERT INTO feeds(key, next) VALUES(?, 0)",
+    [RS_FEED_EACH] = "SELECT id, key, next FROM feeds ORDER BY id",
+    [RS_FEED_REMOVE] = "DELETE FROM feeds WHERE id = ?",
+    [RS_FEED_NEXT] = "UPDATE feeds SET next = ?2 WHERE id = ?1",
+    [RS_ARCHIVE_OF] = "SELECT feed_id, pos FROM archive WHERE article_id = ?"
+                      " ORDER BY feed_id",
+    [RS_ARCHIVE_ADD] = "INSERT INTO archive VALUES(?, ?, ?)",
+    [RS_ARCHIVE_REMOVE] = "DELETE FROM archive WHERE feed_id = ? AND pos = ?",
+    [RS_NEWEST_SITE] = ARTICLE_COLUMNS("a.summary, a.body") NEWEST " LIMIT ?2",
+    /* a category's feed holds its descendants: paths "P" and "P/...".
+     * The rows are fetched only from the newest published date that
+     * still makes the count (found in the index alone): sorting a whole
+     * subtree by (published, feed_id) would read every row of it. */
+    [RS_NEWEST_CATEGORY] = ARTICLE_COLUMNS(
+        "a.summary, a.body") " WHERE a.category_id IN"
+                             " (" SUBTREE
+                             ") AND a.published >= coalesce((SELECT published FROM"
+                             " articles WHERE category_id IN (" SUBTREE
+                             ") ORDER BY published"
+                             " DESC LIMIT 1 OFFSET ?2 - 1), -9223372036854775807 - 1)" NEWEST
+                             " LIMIT ?2",
+    [RS_NEWEST_SOURCE] = ARTICLE_COLUMNS(
+        "a.summary, a.body") " WHERE a.id IN (SELECT id FROM"
+                             " articles WHERE source_id = (SELECT id FROM sources WHERE name = ?1)" NEWEST_IDS,
+    [RS_NEWEST_AUTHOR] = ARTICLE_COLUMNS(
+        "a.summary, a.body") " WHERE a.id IN (SELECT id FROM"
+                             " articles WHERE author_id = (SELECT id FROM authors WHERE name = ?1)" NEWEST_IDS,
+    [RS_ARCHIVED] = ARTICLE_COLUMNS(
+        "a.summary, NULL") " JOIN archive p ON p.article_id = a.id WHERE p.feed_id = ?1"
+                           " AND p.pos >= ?2 AND p.pos < ?3 ORDER BY p.pos DESC",
+    [RS_ARCHIVED_FULL] = ARTICLE_COLUMNS(
+        "a.summary, a.body") " JOIN archive p ON p.article_id = a.id WHERE p.feed_id = ?1"
+                             " AND p.pos >= ?2 AND p.pos < ?3 ORDER BY p.pos DESC",
+    /* no ORDER BY: the slug index covers the query, the table is big */
+    [RS_SLUGS] = "SELECT id, slug FROM articles",
+    [RS_GET_ID] = ARTICLE_COLUMNS("a.summary, a.body") " WHERE a.id = ?",
+    [RS_DOC_EACH] = "SELECT path, hash, size, source, changed FROM documents"
+                    " ORDER BY path",
+    [RS_DOC_PUT] = "INSERT OR REPLACE INTO documents VALUES(?, ?, ?, ?, ?)",
+    [RS_DOC_REMOVE] = "DELETE FROM documents WHERE path = ?",
+};
+
+static sqlite3_stmt *
+rstmt(struct store *s, enum rstmt_id id, struct err *err)
+{
+    _Static_assert(RS_COUNT <= sizeof(s->rstmt) / sizeof(s->rstmt[0]),
+                   "struct store has room for every rendering statement");
+    if (s->rstmt[id] == NULL &&
+        sqlite3_prepare_v3(s->db, rsql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->rstmt[id], NULL) != SQLITE_OK) {
+        db_err(s, err, "prepare");
+        return NULL;
+    }
+    return s->rstmt[id];
+}
+
+/* finish_rows: resets st after a walk that ended with rc; a non-zero
+ * stop from a callback is passed through. */
+static int
+finish_rows(struct store *s, sqlite3_stmt *st, int rc, int stop,
+            struct err *err, const char *what)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (stop)
+        return stop;
+    return rc == SQLITE_DONE ? 0 : db_err(s, err, what);
+}
+
+int
+store_begin_derived(struct store *s, struct err *err)
+{
+    if (exec(s, "BEGIN IMMEDIATE", err) < 0)
+        return -1;
+    s->in_tx = 1;
+    if (load_revision(s, err) < 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+int
+store_meta_get(struct store *s, const char *key, char **value, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_META_GET, err);
+    int rc;
+
+    *value = NULL;
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, key);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        *value = column_dup(st, 0);
+    return finish_rows(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, err,
+                       "read meta");
+}
+
+int
+store_meta_set(struct store *s, const char *key, const char *value,
+               struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_META_SET, err);
+
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    return step_done(s, st, err, "write meta");
+}
+
+int
+store_each_group(struct store *s, enum store_group kind, store_group_fn fn,
+                 void *arg, struct err *err)
+{
+    static const enum rstmt_id ids[] = { RS_GROUPS_CATEGORY, RS_GROUPS_CATEGORY,
+                                         RS_GROUPS_SOURCE, RS_GROUPS_AUTHOR };
+    sqlite3_stmt *st = rstmt(s, ids[kind], err);
+    int rc, stop = 0;
+
+    assert(kind != STORE_GROUP_SITE);
+    if (st == NULL)
+        return -1;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(sqlite3_column_int64(st, 0),
+                  (const char *)sqlite3_column_text(st, 1), arg);
+    return finish_rows(s, st, rc, stop, err, "list groups");
+}
+
+int
+store_each_changed(struct store *s, int64_t since, store_member_fn fn,
+                   void *arg, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_CHANGED, err);
+    struct store_member m;
+    int rc, stop = 0;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, since);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        m.id = sqlite3_column_int64(st, 0);
+        m.exists = sqlite3_column_int(st, 1);
+        m.published = sqlite3_column_int64(st, 2);
+        m.feed_id = (const char *)sqlite3_column_text(st, 3);
+        m.category = (const char *)sqlite3_column_text(st, 4);
+        m.source = (const char *)sqlite3_column_text(st, 5);
+        m.author = (const char *)sqlite3_column_text(st, 6);
+        stop = fn(&m, arg);
+    }
+    return finish_rows(s, st, rc, stop, err, "list changes");
+}
+
+int
+store_feed_find(struct store *s, const char *key, int64_t *id, int64_t *next,
+                struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_FEED_FIND, err);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, key);
+    rc = sqlite3_step(st);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *next = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    if (finish_rows(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, err,
+                    "find feed") < 0)
+        return -1;
+    if (*id != 0 || (st = rstmt(s, RS_FEED_ADD, err)) == NULL)
+        return *id != 0 ? 0 : -1;
+    bind_text(st, 1, key);
+    if (step_done(s, st, err, "add feed") < 0)
+        return -1;
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int
+store_each_feed(struct store *s, store_feed_fn fn, void *arg, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_FEED_EACH, err);
+    int rc, stop = 0;
+
+    if (st == NULL)
+        return -1;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(sqlite3_column_int64(st, 0),
+                  (const char *)sqlite3_column_text(st, 1),
+                  sqlite3_column_int64(st, 2), arg);
+    return finish_rows(s, st, rc, stop, err, "list feeds");
+}
+
+/* exec_ids: steps a statement of up to three integer parameters. */
+static int
+exec_ids(struct store *s, enum rstmt_id id, int n, int64_t a, int64_t b,
+         int64_t c, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, id, err);
+    const int64_t v[3] = { a, b, c };
+    int i;
+
+    if (st == NULL)
+        return -1;
+    for (i = 0; i < n; i++)
+        sqlite3_bind_int64(st, i + 1, v[i]);
+    return step_done(s, st, err, "write archive");
+}
+
+int
+store_feed_remove(struct store *s, int64_t feed, struct err *err)
+{
+    return exec_ids(s, RS_FEED_REMOVE, 1, feed, 0, 0, err);
+}
+
+int
+store_feed_set_next(struct store *s, int64_t feed, int64_t next,
+                    struct err *err)
+{
+    return exec_ids(s, RS_FEED_NEXT, 2, feed, next, 0, err);
+}
+
+int
+store_archive_add(struct store *s, int64_t feed, int64_t pos, int64_t article,
+                  struct err *err)
+{
+    return exec_ids(s, RS_ARCHIVE_ADD, 3, feed, pos, article, err);
+}
+
+int
+store_archive_remove(struct store *s, int64_t feed, int64_t pos,
+                     struct err *err)
+{
+    return exec_ids(s, RS_ARCHIVE_REMOVE, 2, feed, pos, 0, err);
+}
+
+int
+store_archive_of(struct store *s, int64_t article, store_pos_fn fn, void *arg,
+                 struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_ARCHIVE_OF, err);
+    int rc, stop = 0;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, article);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop =
+            fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), arg);
+    return finish_rows(s, st, rc, stop, err, "read archive");
+}
+
+/* each_row: calls fn with each article st yields. */
+static int
+each_row(struct store *s, sqlite3_stmt *st, store_article_fn fn, void *arg,
+         struct err *err)
+{
+    struct article a;
+    int rc, stop = 0;
+
+    article_init(&a);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_article(st, &a);
+        stop = fn(&a, arg);
+        article_release(&a);
+    }
+    return finish_rows(s, st, rc, stop, err, "read articles");
+}
+
+int
+store_each_newest(struct store *s, enum store_group kind, const char *name,
+                  long limit, store_article_fn fn, void *arg, struct err *err)
+{
+    static const enum rstmt_id ids[] = { RS_NEWEST_SITE, RS_NEWEST_CATEGORY,
+                                         RS_NEWEST_SOURCE, RS_NEWEST_AUTHOR };
+    sqlite3_stmt *st = rstmt(s, ids[kind], err);
+
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, name);
+    sqlite3_bind_int64(st, 2, limit);
+    return each_row(s, st, fn, arg, err);
+}
+
+int
+store_each_archived(struct store *s, int64_t feed, int64_t from, int64_t to,
+                    int with_body, store_article_fn fn, void *arg,
+                    struct err *err)
+{
+    sqlite3_stmt *st =
+        rstmt(s, with_body ? RS_ARCHIVED_FULL : RS_ARCHIVED, err);
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, feed);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    return each_row(s, st, fn, arg, err);
+}
+
+int
+store_each_slug(struct store *s, store_slug_fn fn, void *arg, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_SLUGS, err);
+    int rc, stop = 0;
+
+    if (st == NULL)
+        return -1;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(sqlite3_column_int64(st, 0),
+                  (const char *)sqlite3_column_text(st, 1), arg);
+    return finish_rows(s, st, rc, stop, err, "list articles");
+}
+
+int
+store_get_article_id(struct store *s, int64_t id, struct article *out,
+                     struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_GET_ID, err);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_article(st, out);
+    if (finish_rows(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, err,
+                    "read article") < 0)
+        return -1;
+    if (rc != SQLITE_ROW)
+        return err_set(err, ERR_NOTFOUND, "no article %lld", (long long)id);
+    return 0;
+}
+
+int
+store_each_doc(struct store *s, store_doc_fn fn, void *arg, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_DOC_EACH, err);
+    struct store_doc d;
+    int rc, stop = 0;
+
+    if (st == NULL)
+        return -1;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *h = sqlite3_column_text(st, 1);
+        const unsigned char *src = sqlite3_column_text(st, 3);
+
+        d.path = (const char *)sqlite3_column_text(st, 0);
+        snprintf(d.hash, sizeof(d.hash), "%s", h ? (const char *)h : "");
+        d.size = sqlite3_column_int64(st, 2);
+        snprintf(d.source, sizeof(d.source), "%s",
+                 src ? (const char *)src : "");
+        d.changed = sqlite3_column_int64(st, 4);
+        stop = fn(&d, arg);
+    }
+    return finish_rows(s, st, rc, stop, err, "list documents");
+}
+
+int
+store_doc_put(struct store *s, const struct store_doc *d, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_DOC_PUT, err);
+
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, d->path);
+    bind_text(st, 2, d->hash);
+    sqlite3_bind_int64(st, 3, d->size);
+    bind_text(st, 4, d->source);
+    sqlite3_bind_int64(st, 5, d->changed);
+    return step_done(s, st, err, "write document");
+}
+
+int
+store_doc_remove(struct store *s, const char *path, struct err *err)
+{
+    sqlite3_stmt *st = rstmt(s, RS_DOC_REMOVE, err);
+
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, path);
+    return step_done(s, st, err, "remove document");
 }

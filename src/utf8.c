@@ -5,6 +5,8 @@
  */
 #include "tidings/utf8.h"
 
+#include <string.h>
+
 #include "tidings/buf.h"
 #include "tidings/xalloc.h"
 
@@ -280,6 +282,87 @@ int
 utf8_append_xml(struct buf *b, const char *s, size_t n)
 {
     return append_filtered(b, s, n, 0);
+}
+
+/* ascii8: true when the 8 bytes at u are ASCII characters XML allows in
+ * text without a second look (0x20-0x7F): none has the top bit set, and
+ * none is below 0x20 (the "has a byte less than n" word trick; it may
+ * say no for some that are fine, never yes for one that is not). */
+static inline int
+ascii8(const unsigned char *u)
+{
+    uint64_t v;
+
+    memcpy(&v, u, 8);
+    return ((v | ((v - 0x2020202020202020u) & ~v)) & 0x8080808080808080u) == 0;
+}
+
+/* cjk3: true when the 4 bytes at u start with a three-byte sequence with
+ * a lead byte of E1-EC or EE (no overlong, surrogate or noncharacter is
+ * possible there): most of Chinese, Japanese and Korean text, checked
+ * with one load and one compare. */
+static inline int
+cjk3(const unsigned char *u)
+{
+    uint32_t v = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16;
+
+    return (v & 0xC0C0F0u) == 0x8080E0u && u[0] != 0xE0 && u[0] != 0xED &&
+           u[0] != 0xEF;
+}
+
+size_t
+utf8_xml_span(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, len;
+
+    while (i < n) {
+        unsigned c = u[i];
+
+        if (i + 3 <= n && cjk3(u + i)) {
+            i += 3;
+        } else if (c >= 0x20 && c < 0x80) {
+            i += i + 8 <= n && ascii8(u + i) ? 8 : 1;
+        } else if (c < 0x20) {
+            if (c != '\t' && c != '\n' && c != '\r')
+                return i;
+            i++;
+        } else if ((len = utf8_xml_multi(u + i, n - i)) > 0) {
+            i += len;
+        } else {
+            return i;
+        }
+    }
+    return n;
+}
+
+int
+utf8_is_xml_str(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len;
+
+    for (;;) {
+        unsigned c = *u;
+
+        /* byte by byte, so that nothing past the NUL is read */
+        if (c >= 0xE1 && c <= 0xEE && c != 0xED && (u[1] & 0xC0) == 0x80 &&
+            (u[2] & 0xC0) == 0x80) {
+            u += 3;
+        } else if (c >= 0x20 && c < 0x80) {
+            u++;
+        } else if (c == 0) {
+            return 1;
+        } else if (c < 0x20) {
+            if (c != '\t' && c != '\n' && c != '\r')
+                return 0;
+            u++;
+        } else if ((len = utf8_xml_multi(u, 4)) > 0) {
+            u += len;
+        } else {
+            return 0;
+        }
+    }
 }
 
 char *

@@ -279,6 +279,12 @@ test_conf(const char *site_extra)
     return rc == 0 ? path : NULL;
 }
 
+char *
+test_tidings_vector(char **argv, int cap, char *const args[])
+{
+    return tidings_argv(argv, cap, args);
+}
+
 int
 test_tidings_argv(struct test_proc *p, char *const args[])
 {

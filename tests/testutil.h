@@ -52,6 +52,10 @@ const char *test_conf(const char *site_extra);
 int test_tidings(struct test_proc *p, const char *arg, ...);
 /* test_tidings_argv: the same with an argument vector. */
 int test_tidings_argv(struct test_proc *p, char *const args[]);
+/* test_tidings_vector: fills argv (cap entries, NULL-terminated) with the
+ * command line test_tidings_argv runs, for tests that start tidings
+ * themselves; returns a buffer argv points into, for the caller to free. */
+char *test_tidings_vector(char **argv, int cap, char *const args[]);
 /* test_tidings_spawn: starts tidings as test_tidings would, without
  * waiting, stdin and stdout on /dev/null and stderr on err_fd (or
  * /dev/null when err_fd < 0).  Returns the pid, or -1. */

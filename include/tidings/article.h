@@ -36,6 +36,10 @@ void article_init(struct article *a);
 /* article_release: frees every string; the article is empty and reusable. */
 void article_release(struct article *a);
 
+/* article_copy: makes dst (empty: initialised or released) a deep copy
+ * of src, which dst then owns. */
+void article_copy(struct article *dst, const struct article *src);
+
 /* article_set: replaces *field with a copy of s (NULL clears it). */
 void article_set(char **field, const char *s);
 

@@ -61,5 +61,8 @@ int cmd_show(int argc, char **argv, struct ctx *ctx);
 int cmd_rm(int argc, char **argv, struct ctx *ctx);
 int cmd_stats(int argc, char **argv, struct ctx *ctx);
 int cmd_help(int argc, char **argv, struct ctx *ctx);
+int cmd_build(int argc, char **argv, struct ctx *ctx);
+int cmd_check(int argc, char **argv, struct ctx *ctx);
+int cmd_serve(int argc, char **argv, struct ctx *ctx);
 
 #endif

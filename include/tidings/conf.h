@@ -49,6 +49,7 @@ struct conf {
     long serve_timeout;
     long serve_threads;
     char *serve_access_log; /* "-" for stdout, "" for none */
+    long serve_max_request_bytes;
 
     long import_max_file_bytes;
     long import_batch_files;

@@ -49,5 +49,7 @@ void date_format_rfc822(int64_t t, int offset, char out[DATE_MAX]);
 void date_format_http(int64_t t, char out[DATE_MAX]);
 /* "2013-06-05" in the given zone */
 void date_format_day(int64_t t, int offset, char out[DATE_MAX]);
+/* "05/Jun/2013:02:20:00 +0000": the common/combined access-log form, UTC */
+void date_format_clf(int64_t t, char out[DATE_MAX]);
 
 #endif

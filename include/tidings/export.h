@@ -8,10 +8,15 @@
  * Cloudflare Pages form) and `tidings.nginx.conf` (an nginx include) giving
  * each path its Content-Type and Cache-Control, and `.tidings-manifest`, the
  * list of files tidings wrote, so that a later build removes exactly the
- * files it wrote that are no longer in the site and nothing else.
+ * files it wrote that are no longer in the site and nothing else.  While a
+ * build runs, `.tidings-pending` lists the files it may create that the
+ * manifest does not hold yet; a build that is killed leaves it for the
+ * next one.
  *
- * Each file is written to a temporary name in the same folder and renamed,
- * so a reader (or a crash) never sees half a file under a real name.  A
+ * Each file is written to a temporary name in `.tidings-tmp` inside the
+ * folder and renamed, so a reader (or a crash) never sees half a file
+ * under a real name; a build that was killed leaves its temporary files
+ * there only, and the next build empties it first.  A
  * file whose bytes are already right is not touched, so its mtime stays;
  * a file that is written gets the document's mtime (when its bytes last
  * changed), so that `serve --from` gives the same Last-Modified as `serve`.
@@ -24,6 +29,7 @@ struct err;
 struct site;
 
 #define EXPORT_MANIFEST ".tidings-manifest"
+#define EXPORT_PENDING  ".tidings-pending"
 #define EXPORT_HEADERS  "_headers"
 #define EXPORT_NGINX    "tidings.nginx.conf"
 
@@ -34,7 +40,9 @@ struct export_stats {
 /* export_write: writes site into dir (created if missing).  max_age is
  * the Cache-Control max-age for documents that can change.  Returns 0, or
  * -1 with ERR_IO naming the file; files written before the failure stay
- * (each is whole), and the manifest is rewritten only at the end. */
+ * (each is whole), and the manifest is rewritten only at the end.  A stub
+ * (site_add_stub) must already be on disk as the manifest says; if it is
+ * not, the call fails with ERR_NOTFOUND and the caller renders it. */
 int export_write(const struct site *site, const char *dir, long max_age,
                  struct export_stats *st, struct err *err);
 
@@ -43,5 +51,12 @@ int export_write(const struct site *site, const char *dir, long max_age,
  * manifest lists, their .gz forms when present, their mtimes and whether
  * they are immutable.  Returns 0, or -1 with ERR_IO / ERR_PARSE. */
 int export_load(struct site *site, const char *dir, struct err *err);
+
+/* export_load_index: the documents a folder written by export_write
+ * holds, as stubs (site_add_stub: path, hash, size, immutable; no bytes
+ * read), for `build` to hand to render_site as the previous site.  A
+ * folder with no manifest gives an empty site.  Returns 0, or -1 with
+ * ERR_IO / ERR_PARSE. */
+int export_load_index(struct site *site, const char *dir, struct err *err);
 
 #endif

@@ -27,6 +27,18 @@ int file_read(const char *path, size_t max, struct buf *out, int64_t *mtime,
 int file_write_atomic(const char *path, const void *data, size_t len,
                       int64_t mtime, struct err *err);
 
+/* file_write_atomic_via: as file_write_atomic, with the temporary file
+ * made in tmpdir (which must be on the same file system) rather than
+ * beside path, so that whatever a killed writer leaves behind is in one
+ * place that the next run can empty (file_clear_dir). */
+int file_write_atomic_via(const char *path, const char *tmpdir,
+                          const void *data, size_t len, int64_t mtime,
+                          struct err *err);
+
+/* file_clear_dir: creates dir if it is missing and removes the files in
+ * it (not recursing).  Returns 0, or -1 with ERR_IO. */
+int file_clear_dir(const char *dir, struct err *err);
+
 /* file_make_parents: creates the folders above path. */
 int file_make_parents(const char *path, struct err *err);
 

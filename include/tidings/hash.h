@@ -34,5 +34,9 @@ uint64_t hash64(const void *p, size_t n);
 #define HASH_HEX_LEN 16
 /* hash_hex: writes the value as 16 lower-case hex digits and a NUL. */
 void hash_hex(uint64_t v, char out[HASH_HEX_LEN + 1]);
+/* hash_parse_hex: the value of 1 to 16 hex digits ending at a NUL, as
+ * hash_hex writes them.  Returns 0, or -1 (and *v untouched) for anything
+ * else. */
+int hash_parse_hex(const char *s, uint64_t *v);
 
 #endif

@@ -66,6 +66,20 @@ struct doc *site_add(struct site *s, const char *path, char *body, size_t len,
 struct doc *site_add_gz(struct site *s, const char *path, char *body,
                         size_t len, char *gz, size_t gz_len, int64_t mtime);
 
+/* site_add_copy: adds a copy of d (from another site), bytes, gzip form
+ * and ETags as they are: nothing is hashed or compressed again.  mtime
+ * and immutable are given anew.  Returns the new document, valid until
+ * the next site_add or site_finish. */
+struct doc *site_add_copy(struct site *s, const struct doc *d, int64_t mtime,
+                          int immutable);
+
+/* site_add_stub: a document known by its hash and size only (body NULL,
+ * no gzip form): what a folder built earlier holds, for a renderer that
+ * only needs to know whether those bytes are still right.  Only `build`
+ * makes stubs, and export_write writes nothing for them. */
+struct doc *site_add_stub(struct site *s, const char *path, uint64_t hash,
+                          size_t len, int immutable);
+
 /* site_finish: sorts the documents by path.  Two documents with one path
  * are a bug in the renderer (asserted). */
 void site_finish(struct site *s);

@@ -104,4 +104,109 @@ int store_check(struct store *s, struct err *err);
 /* store_schema_version: the schema this build of tidings writes. */
 int store_schema_version(void);
 
+/* ---- rendering state ---------------------------------------------------
+ * What the renderer reads and keeps between runs (render.c).  Callbacks
+ * get borrowed strings, valid only during the call; a non-zero return
+ * from a callback stops the walk and is returned. */
+
+/* store_begin_derived: starts a write transaction that does not move the
+ * revision: for derived state (archive positions, documents) that no
+ * renderer has to react to.  Ends with store_commit/store_rollback. */
+int store_begin_derived(struct store *s, struct err *err);
+
+/* store_meta_get: the value stored under key in meta, as a string the
+ * caller frees, or NULL when there is none.  store_meta_set replaces it. */
+int store_meta_get(struct store *s, const char *key, char **value,
+                   struct err *err);
+int store_meta_set(struct store *s, const char *key, const char *value,
+                   struct err *err);
+
+enum store_group {
+    STORE_GROUP_SITE, /* every article */
+    STORE_GROUP_CATEGORY,
+    STORE_GROUP_SOURCE,
+    STORE_GROUP_AUTHOR,
+};
+
+/* store_each_group: every category (its whole path), source or author
+ * name, in the order the groups were created (row id). */
+typedef int (*store_group_fn)(int64_t id, const char *name, void *arg);
+int store_each_group(struct store *s, enum store_group kind, store_group_fn fn,
+                     void *arg, struct err *err);
+
+/* store_each_changed: every article written since revision `since`
+ * (since < 0: every article, and every article id an archive still
+ * holds), with its groups; deleted ones (exists == 0, fields NULL) first,
+ * then by published and feed id, oldest first. */
+struct store_member {
+    int64_t id;
+    int exists;
+    int64_t published;
+    const char *feed_id, *category, *source, *author;
+};
+typedef int (*store_member_fn)(const struct store_member *m, void *arg);
+int store_each_changed(struct store *s, int64_t since, store_member_fn fn,
+                       void *arg, struct err *err);
+
+/* Feeds and their RFC 5005 archive positions.  A feed is a row with a
+ * key ("site", "category:PATH", "source:NAME", "author:NAME") and the
+ * next free position; each article of the feed holds one position, kept
+ * for as long as it stays in the feed.  store_feed_find creates the row
+ * when missing (*next then 0); store_feed_remove deletes a feed and its
+ * positions. */
+int store_feed_find(struct store *s, const char *key, int64_t *id,
+                    int64_t *next, struct err *err);
+typedef int (*store_feed_fn)(int64_t id, const char *key, int64_t next,
+                             void *arg);
+int store_each_feed(struct store *s, store_feed_fn fn, void *arg,
+                    struct err *err);
+int store_feed_remove(struct store *s, int64_t feed, struct err *err);
+int store_feed_set_next(struct store *s, int64_t feed, int64_t next,
+                        struct err *err);
+int store_archive_add(struct store *s, int64_t feed, int64_t pos,
+                      int64_t article, struct err *err);
+int store_archive_remove(struct store *s, int64_t feed, int64_t pos,
+                         struct err *err);
+/* store_archive_of: the (feed, position) pairs an article holds. */
+typedef int (*store_pos_fn)(int64_t feed, int64_t pos, void *arg);
+int store_archive_of(struct store *s, int64_t article, store_pos_fn fn,
+                     void *arg, struct err *err);
+
+/* store_each_newest: the newest `limit` articles (published, then feed
+ * id) of the site, of a category and its descendants (name is its path),
+ * of a source or of an author, newest first, with summary and body. */
+int store_each_newest(struct store *s, enum store_group kind, const char *name,
+                      long limit, store_article_fn fn, void *arg,
+                      struct err *err);
+/* store_each_archived: the articles at positions [from, to) of a feed,
+ * highest position first; the body only when with_body. */
+int store_each_archived(struct store *s, int64_t feed, int64_t from, int64_t to,
+                        int with_body, store_article_fn fn, void *arg,
+                        struct err *err);
+
+/* store_each_slug: every article's row id and slug, in no set order. */
+typedef int (*store_slug_fn)(int64_t id, const char *slug, void *arg);
+int store_each_slug(struct store *s, store_slug_fn fn, void *arg,
+                    struct err *err);
+/* store_get_article_id: as store_get_article, by row id only. */
+int store_get_article_id(struct store *s, int64_t id, struct article *out,
+                         struct err *err);
+
+/* The documents table: each document of the site as last rendered, with
+ * the hash of its bytes, what it was rendered from (a fingerprint of its
+ * inputs) and when its bytes last changed (the server's Last-Modified). */
+struct store_doc {
+    const char *path;
+    char hash[17];   /* hex of site's hash of the bytes */
+    char source[17]; /* hex fingerprint of the inputs */
+    int64_t size;
+    int64_t changed;
+};
+typedef int (*store_doc_fn)(const struct store_doc *d, void *arg);
+/* store_each_doc: every row, by path. */
+int store_each_doc(struct store *s, store_doc_fn fn, void *arg,
+                   struct err *err);
+int store_doc_put(struct store *s, const struct store_doc *d, struct err *err);
+int store_doc_remove(struct store *s, const char *path, struct err *err);
+
 #endif

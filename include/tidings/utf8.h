@@ -50,6 +50,42 @@ int utf8_append_clean(struct buf *b, const char *s, size_t n);
 /* utf8_append_xml: appends s keeping its white space but dropping what XML
  * 1.0 forbids and invalid bytes.  Returns buf_append's result. */
 int utf8_append_xml(struct buf *b, const char *s, size_t n);
+/* utf8_xml_multi: the length (2-4) of the XML 1.0 character whose UTF-8
+ * sequence of two or more bytes starts at u (n bytes available), or 0
+ * when there is none there: an invalid or overlong sequence, a surrogate,
+ * U+FFFE or U+FFFF.  Inline, for the loops that run over every character
+ * of every feed; the common Chinese case, three bytes, is checked without
+ * decoding.  A NUL stops it like any other non-continuation byte. */
+static inline size_t
+utf8_xml_multi(const unsigned char *u, size_t n)
+{
+    unsigned c = u[0];
+
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
+            (c == 0xE0 && u[1] < 0xA0) || (c == 0xED && u[1] >= 0xA0) ||
+            (c == 0xEF && u[1] == 0xBF && u[2] >= 0xBE))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xC2 && c <= 0xDF)
+        return n >= 2 && (u[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
+            (u[3] & 0xC0) != 0x80 || (c == 0xF0 && u[1] < 0x90) ||
+            (c == 0xF4 && u[1] >= 0x90))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* utf8_xml_span: length of the longest prefix of s that is valid UTF-8
+ * made only of XML 1.0 characters: n when s can go into XML as it is. */
+size_t utf8_xml_span(const char *s, size_t n);
+/* utf8_is_xml_str: true when the NUL-terminated s is valid UTF-8 made
+ * only of XML 1.0 characters (utf8_xml_span without a strlen first). */
+int utf8_is_xml_str(const char *s);
 /* utf8_clean: as utf8_append_clean into a new string the caller owns. */
 char *utf8_clean(const char *s, size_t n);
 

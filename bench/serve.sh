@@ -1,0 +1,185 @@
+#!/bin/sh
+# bench/serve.sh -- `make bench-serve`: tidings serve against nginx (issue 4).
+#
+# bench/site writes a site of 1 000 documents (as `build` writes it: files,
+# .gz beside them, the nginx include) into a temporary folder.  tidings
+# serves it with `serve --from` and nginx serves the same folder with
+# `etag on; gzip_static on;` through the include the build wrote, from its
+# own configuration and pid file in the temporary folder, with one worker.
+# wrk drives /rss.xml (64 KB, 19 KB gzip): plain 200, gzip 200, and 304 by
+# If-None-Match with each server's own ETag, at 64 connections (2 threads)
+# and at 1 connection, for DURATION seconds each.  The servers alternate
+# within every case, and the order flips each round, over ROUNDS rounds.
+# Both servers are pinned to CPU SERVER_CPU and wrk to CPU WRK_CPU
+# (taskset), tidings runs one thread to match nginx's one worker, and
+# neither writes an access log.  Printed: every run, then per case the
+# median over rounds of req/s, mean and p99 latency, and tidings/nginx.
+# tidings' resident memory is read from /proc after loading and at the end.
+#
+# Environment: TIDINGS and SITE (the binaries; the Makefile sets them),
+# ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1), BENCH_TMP (/tmp).
+set -eu
+
+TIDINGS=${TIDINGS:-./tidings}
+SITE=${SITE:-build/bench/site}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+SERVER_CPU=${SERVER_CPU:-0}
+WRK_CPU=${WRK_CPU:-1}
+SEED_PAGE=tests/samples/000_6f3282650a6999bc.txt
+T_PORT=${T_PORT:-18480}
+N_PORT=${N_PORT:-18481}
+
+for tool in wrk nginx curl taskset "$TIDINGS" "$SITE"; do
+    command -v "$tool" >/dev/null 2>&1 || {
+        echo "bench-serve: '$tool' is missing (make bench-serve installs nginx and wrk)" >&2
+        exit 2
+    }
+done
+
+tmp=$(mktemp -d "${BENCH_TMP:-/tmp}/tidings-bench-serve.XXXXXX")
+chmod 755 "$tmp" # nginx workers run as another user
+tpid=
+cleanup() {
+    [ -n "$tpid" ] && kill "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
+    [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
+    sleep 0.3
+    [ -n "${KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+"$SITE" "$SEED_PAGE" "$tmp/site" >/dev/null
+docs=$(grep -vc '^#' "$tmp/site/.tidings-manifest")
+
+cat >"$tmp/tidings.conf" <<EOF
+[serve]
+bind = 127.0.0.1
+access_log =
+threads = 1
+max_connections = 1024
+[store]
+path = $tmp/none.db
+EOF
+
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx.conf" <<EOF
+worker_processes 1;
+daemon on;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $tmp/nginx;
+    proxy_temp_path $tmp/nginx;
+    fastcgi_temp_path $tmp/nginx;
+    uwsgi_temp_path $tmp/nginx;
+    scgi_temp_path $tmp/nginx;
+    server {
+        listen 127.0.0.1:$N_PORT;
+        root $tmp/site;
+        include $tmp/site/tidings.nginx.conf;
+    }
+}
+EOF
+
+taskset -c "$SERVER_CPU" "$TIDINGS" -c "$tmp/tidings.conf" serve \
+    --port "$T_PORT" --from "$tmp/site" 2>"$tmp/tidings.err" &
+tpid=$!
+taskset -c "$SERVER_CPU" nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" 2>"$tmp/nginx.err"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    curl -fs -o /dev/null "http://127.0.0.1:$T_PORT/healthz" &&
+        curl -fs -o /dev/null "http://127.0.0.1:$N_PORT/rss.xml" && break
+    sleep 0.2
+done
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$tpid/status"; }
+rss_loaded=$(rss_kb)
+
+etag() { # server port, accept-encoding
+    curl -fsI -H "Accept-Encoding: $2" "http://127.0.0.1:$1/rss.xml" |
+        tr -d '\r' | awk 'tolower($1) == "etag:" { print $2 }'
+}
+for s in t n; do
+    port=$T_PORT; [ $s = n ] && port=$N_PORT
+    eval "etag_$s=\$(etag $port identity)"
+    eval "size_$s=\$(curl -fs http://127.0.0.1:$port/rss.xml | wc -c)"
+    eval "gz_$s=\$(curl -fs -H 'Accept-Encoding: gzip' http://127.0.0.1:$port/rss.xml | wc -c)"
+done
+[ "$size_t" = "$size_n" ] && [ "$gz_t" = "$gz_n" ] || {
+    echo "bench-serve: the servers disagree on /rss.xml ($size_t/$gz_t vs $size_n/$gz_n bytes)" >&2
+    exit 1
+}
+
+# run NAME SERVER CONNS THREADS [HEADER]: one wrk run, one result line:
+# case server req/s mean_ms p99_ms
+run() {
+    name=$1 server=$2 conns=$3 threads=$4
+    shift 4
+    port=$T_PORT; [ "$server" = nginx ] && port=$N_PORT
+    taskset -c "$WRK_CPU" wrk -t"$threads" -c"$conns" -d"${DURATION}s" \
+        --latency "$@" "http://127.0.0.1:$port/rss.xml" >"$tmp/wrk.out"
+    awk -v name="$name" -v server="$server" '
+        function ms(v) {
+            if (v ~ /us$/) return v / 1000
+            if (v ~ /ms$/) return v + 0
+            if (v ~ /s$/) return v * 1000
+            return v
+        }
+        /^ +Latency / && !mean { mean = ms($2) }
+        /^ +99% / { p99 = ms($2) }
+        /^Requests\/sec:/ { rps = $2 }
+        /Non-2xx or 3xx/ { bad = $NF }
+        END { printf "%s %s %.0f %.3f %.3f%s\n", name, server, rps, mean, p99,
+              bad ? " (" bad " non-2xx/3xx)" : "" }' "$tmp/wrk.out"
+}
+
+one_case() { # name conns threads server-order
+    name=$1 conns=$2 threads=$3 order=$4
+    for server in $order; do
+        case $name in
+        *gzip*) run "$name" "$server" "$conns" "$threads" -H "Accept-Encoding: gzip" ;;
+        *304*)
+            tag=$etag_t; [ "$server" = nginx ] && tag=$etag_n
+            run "$name" "$server" "$conns" "$threads" -H "If-None-Match: $tag" ;;
+        *) run "$name" "$server" "$conns" "$threads" ;;
+        esac
+    done
+}
+
+echo "bench-serve: $docs documents; /rss.xml $size_t bytes, $gz_t gzip;" \
+    "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "servers on CPU $SERVER_CPU, wrk on CPU $WRK_CPU; $ROUNDS rounds of ${DURATION}s"
+echo "bench-serve: ETags: tidings $etag_t, nginx $etag_n"
+: >"$tmp/results"
+r=1
+while [ $r -le "$ROUNDS" ]; do
+    order="tidings nginx"
+    [ $((r % 2)) -eq 0 ] && order="nginx tidings"
+    for c in "plain-200 64 2" "gzip-200 64 2" "304 64 2" \
+             "plain-200 1 1" "gzip-200 1 1" "304 1 1"; do
+        set -- $c
+        one_case "$1@$2" "$2" "$3" "$order" | tee -a "$tmp/results" |
+            sed "s/^/round $r: /"
+    done
+    r=$((r + 1))
+done
+rss_end=$(rss_kb)
+
+echo
+printf '%-14s %12s %12s %7s %10s %10s %10s %10s\n' case "tidings r/s" \
+    "nginx r/s" ratio "t mean ms" "n mean ms" "t p99 ms" "n p99 ms"
+for c in plain-200@64 gzip-200@64 304@64 plain-200@1 gzip-200@1 304@1; do
+    med() { # server column: the median over rounds
+        awk -v c="$c" -v s="$1" '$1 == c && $2 == s { print $'"$2"' }' \
+            "$tmp/results" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+    }
+    tr=$(med tidings 3) nr=$(med nginx 3)
+    printf '%-14s %12s %12s %7s %10s %10s %10s %10s\n' "$c" "$tr" "$nr" \
+        "$(awk -v a="$tr" -v b="$nr" 'BEGIN { printf "%.2f", a / b }')" \
+        "$(med tidings 4)" "$(med nginx 4)" "$(med tidings 5)" "$(med nginx 5)"
+done
+echo
+echo "tidings resident memory: $((rss_loaded / 1024)) MB with $docs documents loaded, $((rss_end / 1024)) MB after the runs"

@@ -1,0 +1,359 @@
+/*
+ * Tests of the rendering modules in process: the XML writer's filtering,
+ * slugs, the JSON reader behind `tidings check`, and render_site itself
+ * (taking documents over from a previous site, and Last-Modified).
+ */
+#include <libxml/parser.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "testutil.h"
+#include "tidings/article.h"
+#include "tidings/buf.h"
+#include "tidings/conf.h"
+#include "tidings/err.h"
+#include "tidings/json.h"
+#include "tidings/render.h"
+#include "tidings/render_atom.h"
+#include "tidings/render_feed.h"
+#include "tidings/render_json.h"
+#include "tidings/render_rss.h"
+#include "tidings/site.h"
+#include "tidings/slug.h"
+#include "tidings/store.h"
+#include "tidings/xalloc.h"
+#include "tidings/xwriter.h"
+
+static const char hostile[] = "x\x01y\x0Cz<&>]]>\xEF\xBF\xBE \xFF\xC0\x80 "
+                              "\xED\xA0\x80 \" ' \t\r\n end";
+
+/* well_formed: libxml2 parses the document without an error. */
+static int
+well_formed(const char *s, size_t n)
+{
+    xmlDocPtr doc = xmlReadMemory(s, (int)n, "t.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                      XML_PARSE_NOWARNING);
+    int ok = doc != NULL;
+
+    xmlFreeDoc(doc);
+    return ok;
+}
+
+static void
+xwriter_filters_text(void)
+{
+    struct buf b = BUF_INIT;
+    struct err err = ERR_INIT;
+    struct xwriter *w = xwriter_new(&b, 1);
+
+    xwriter_declaration(w);
+    xwriter_start(w, "doc");
+    xwriter_attr(w, "a", hostile);
+    xwriter_element(w, "t", hostile);
+    xwriter_element(w, "absent", NULL);
+    CHECK(xwriter_finish(w, &err) == 0);
+    CHECK_MSG(well_formed(b.data, b.len), "%s", b.data);
+    CHECK(strstr(b.data, "]]&gt;") != NULL);
+    CHECK(strstr(b.data, "\x01") == NULL);
+    CHECK(strstr(b.data, "\xEF\xBF\xBE") == NULL);
+    CHECK(strstr(b.data, "<absent") == NULL);
+    CHECK(strstr(b.data, "a=\"xyz&lt;&amp;&gt;]]&gt;   &quot; ' &#9;&#13;&#10; "
+                         "end\"") != NULL);
+    CHECK(strstr(b.data, "<![CDATA[") == NULL);
+    buf_release(&b);
+}
+
+static void
+xwriter_keeps_cjk_in_attributes(void)
+{
+    struct buf b = BUF_INIT;
+    struct err err = ERR_INIT;
+    struct xwriter *w = xwriter_new(&b, 0);
+
+    xwriter_start(w, "category");
+    xwriter_attr(w, "term", "新闻资讯/综合新闻");
+    CHECK(xwriter_finish(w, &err) == 0);
+    CHECK_STR_EQ(b.data, "<category term=\"新闻资讯/综合新闻\"/>\n");
+    buf_release(&b);
+}
+
+static void
+xwriter_reports_the_cap(void)
+{
+    struct buf b;
+    struct err err = ERR_INIT;
+    struct xwriter *w;
+    int i;
+
+    buf_init(&b, 100);
+    w = xwriter_new(&b, 0);
+    xwriter_start(w, "doc");
+    for (i = 0; i < 100; i++)
+        xwriter_element(w, "t", "some text that will not fit");
+    CHECK(xwriter_finish(w, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    buf_release(&b);
+}
+
+static void
+slugs(void)
+{
+    struct buf b = BUF_INIT;
+    struct slug_set set;
+    struct conf c;
+    const char *a1, *a2, *a3;
+    char second[32];
+
+    conf_init(&c);
+    c.slugs = xreallocarray(NULL, 1, sizeof(*c.slugs));
+    c.slugs[0].name = xstrdup("新闻资讯");
+    c.slugs[0].slug = xstrdup("news");
+    c.nslugs = 1;
+    slug_derive(&c, "新闻资讯", &b);
+    CHECK_STR_EQ(b.data, "news");
+    buf_reset(&b);
+    slug_derive(&c, "  Ports & Customs: \"Smart\"! ", &b);
+    CHECK_STR_EQ(b.data, "ports-customs-smart");
+    buf_reset(&b);
+    slug_derive(&c, "综合新闻", &b);
+    CHECK(strlen(b.data) == 8 && strspn(b.data, "0123456789abcdef") == 8);
+    buf_reset(&b);
+    slug_derive(&c, "!!!", &b); /* nothing usable left: a hash */
+    CHECK(strlen(b.data) == 8);
+    buf_release(&b);
+    conf_release(&c);
+
+    slug_set_init(&set);
+    a1 = slug_set_claim(&set, "news", "新闻资讯");
+    a2 = slug_set_claim(&set, "news", "News");
+    a3 = slug_set_claim(&set, "news", "NEWS");
+    CHECK_STR_EQ(a1, "news");
+    CHECK(strncmp(a2, "news-", 5) == 0 && strlen(a2) == 11);
+    CHECK(strcmp(a3, a2) != 0 && strncmp(a3, "news-", 5) == 0);
+    snprintf(second, sizeof(second), "%s", a2);
+    slug_set_release(&set);
+    /* the same claims in the same order give the same slugs */
+    slug_set_init(&set);
+    slug_set_claim(&set, "news", "新闻资讯");
+    CHECK_STR_EQ(slug_set_claim(&set, "news", "News"), second);
+    slug_set_release(&set);
+}
+
+static void
+json_reader(void)
+{
+    static const char *const good[] = {
+        "{}",
+        "[]",
+        "0",
+        "-1.5e+3",
+        "\"a\\u00e9\\ud83d\\ude00\\n\"",
+        "{\"a\": [1, true, false, null, {\"b\": \"c\"}]}",
+    };
+    static const char *const bad[] = {
+        "",      "{",           "[1,]",     "{\"a\":1,}", "01",
+        "1.",    "\"\\ud800\"", "\"\x01\"", "\"\xff\"",   "{\"a\" 1}",
+        "[1] 2", "tru",         "\"\\x\"",  "{1:2}",
+    };
+    struct err err = ERR_INIT;
+    struct json *j;
+    struct buf deep = BUF_INIT;
+    size_t i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        j = json_parse(good[i], strlen(good[i]), &err);
+        CHECK_MSG(j != NULL, "'%s': %s", good[i], err.msg);
+        json_free(j);
+    }
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        j = json_parse(bad[i], strlen(bad[i]), &err);
+        CHECK_MSG(j == NULL, "'%s' was accepted", bad[i]);
+    }
+    j = json_parse("{\"s\": \"\\u00e9\\ud83d\\ude00\"}",
+                   strlen("{\"s\": \"\\u00e9\\ud83d\\ude00\"}"), &err);
+    CHECK(j != NULL);
+    CHECK_STR_EQ(json_get(j, "s")->str, "é😀");
+    CHECK(json_get(j, "t") == NULL);
+    json_free(j);
+    for (i = 0; i < 100000; i++)
+        buf_putc(&deep, '[');
+    j = json_parse(deep.data, deep.len, &err);
+    CHECK(j == NULL && err.code == ERR_LIMIT);
+    buf_release(&deep);
+}
+
+/* A hostile article through every feed renderer: each fragment and each
+ * document parses. */
+static void
+renderers_take_any_bytes(void)
+{
+    struct article a;
+    struct conf c;
+    struct render_item it = { &a, hostile, hostile, 1, 1, 0 };
+    struct render_feed f;
+    struct buf doc = BUF_INIT;
+    struct err err = ERR_INIT;
+    struct json *j;
+    size_t used;
+
+    conf_init(&c);
+    article_init(&a);
+    a.feed_id = a.title = a.summary = a.body = a.category = a.source =
+        a.author = (char *)(uintptr_t)hostile;
+    a.published = -1;
+    a.updated = INT64_MAX / 4;
+    memset(&f, 0, sizeof(f));
+    f.conf = &c;
+    f.title = f.self = f.home = hostile;
+    render_item_check(&it);
+    CHECK(it.clean == 0);
+    CHECK(render_rss_feed(&f, &it, 1, &doc, &used, &err) == 0);
+    CHECK(used == 1 && well_formed(doc.data, doc.len));
+    buf_reset(&doc);
+    CHECK(render_atom_feed(&f, &it, 1, &doc, &used, &err) == 0);
+    CHECK(used == 1 && well_formed(doc.data, doc.len));
+    buf_reset(&doc);
+    CHECK(render_json_feed(&f, &it, 1, &doc, &used, &err) == 0);
+    j = json_parse(doc.data, doc.len, &err);
+    CHECK_MSG(j != NULL, "%s", err.msg);
+    json_free(j);
+    /* a budget too small for the item leaves a valid, empty feed */
+    buf_reset(&doc);
+    f.max_bytes = 1200;
+    CHECK(render_rss_feed(&f, &it, 1, &doc, &used, &err) == 0);
+    CHECK(used == 0 && doc.len <= 1200 && well_formed(doc.data, doc.len));
+    buf_release(&doc);
+    conf_release(&c);
+}
+
+/* ---- render_site in process --------------------------------------------- */
+
+struct fixture {
+    struct conf conf;
+    struct store *store;
+};
+
+static int
+open_fixture(struct fixture *fx, const char *extra)
+{
+    struct test_proc p;
+    struct buf report = BUF_INIT;
+    struct err err = ERR_INIT;
+    int rc;
+
+    if (test_conf(extra) == NULL)
+        return -1;
+    test_tidings(&p, "import", "--date", "2013-06-05T10:20:00+08:00",
+                 "tests/samples/000_6f3282650a6999bc.txt", "tests/golden/input",
+                 NULL);
+    rc = p.status;
+    test_proc_release(&p);
+    if (rc != 0 ||
+        conf_load(&fx->conf, test_path("tidings.conf"), &report, &err) < 0)
+        return -1;
+    buf_release(&report);
+    return store_open(&fx->store, fx->conf.store_path, 0, &err);
+}
+
+static void
+close_fixture(struct fixture *fx)
+{
+    store_close(fx->store);
+    conf_release(&fx->conf);
+}
+
+static int
+tidings_rm(const char *ref)
+{
+    struct test_proc p;
+    int rc;
+
+    test_tidings(&p, "rm", ref, NULL);
+    rc = p.status;
+    test_proc_release(&p);
+    return rc;
+}
+
+static void
+render_takes_over_prev(void)
+{
+    struct fixture fx;
+    struct site a, b, c;
+    struct render_stats st;
+    struct err err = ERR_INIT;
+    const struct doc *d, *e;
+    size_t i;
+
+    site_init(&a), site_init(&b), site_init(&c);
+    CHECK(open_fixture(&fx, "feed_items = 3\narchive_page = 2\n") == 0);
+    CHECK(render_site(fx.store, &fx.conf, NULL, 1000, &a, &st, &err) == 0);
+    CHECK_INT_EQ(st.rendered, 70);
+    CHECK_INT_EQ(st.changed, 70);
+    /* nothing changed: every document is taken over, bytes and all */
+    CHECK(render_site(fx.store, &fx.conf, &a, 2000, &b, &st, &err) == 0);
+    CHECK_INT_EQ(st.rendered, 0);
+    CHECK_INT_EQ(st.reused, 70);
+    CHECK_INT_EQ(b.ndocs, a.ndocs);
+    for (i = 0; i < a.ndocs; i++) {
+        CHECK_STR_EQ(b.docs[i].path, a.docs[i].path);
+        CHECK(b.docs[i].len == a.docs[i].len &&
+              memcmp(b.docs[i].body, a.docs[i].body, a.docs[i].len) == 0);
+        CHECK_STR_EQ(b.docs[i].etag, a.docs[i].etag);
+        CHECK(b.docs[i].mtime == 1000);
+    }
+    /* a deletion moves Last-Modified of what it was in, and only that */
+    CHECK(tidings_rm("7d9ca4681b49e41e") == 0);
+    CHECK(render_site(fx.store, &fx.conf, &b, 3000, &c, &st, &err) == 0);
+    CHECK(site_find(&c, "/articles/7d9ca4681b49e41e.html") == NULL);
+    CHECK(site_find(&c, "/author/john-smith/rss.xml") == NULL);
+    d = site_find(&c, "/archive/2.xml");
+    CHECK(d != NULL && d->mtime == 3000);
+    d = site_find(&c, "/rss.xml");
+    e = site_find(&b, "/rss.xml");
+    CHECK(d != NULL && e != NULL && d->mtime == 1000 &&
+          strcmp(d->etag, e->etag) == 0); /* it was not in the newest 3 */
+    d = site_find(&c, "/articles/caop-2013-0412.html");
+    CHECK(d != NULL && d->mtime == 1000);
+    site_release(&a), site_release(&b), site_release(&c);
+    close_fixture(&fx);
+}
+
+static void
+render_without_prev_is_identical(void)
+{
+    struct fixture fx;
+    struct site a, b;
+    struct render_stats st;
+    struct err err = ERR_INIT;
+    size_t i;
+
+    site_init(&a), site_init(&b);
+    CHECK(open_fixture(&fx, NULL) == 0);
+    CHECK(render_site(fx.store, &fx.conf, NULL, 1000, &a, &st, &err) == 0);
+    CHECK(render_site(fx.store, &fx.conf, NULL, 2000, &b, &st, &err) == 0);
+    CHECK_INT_EQ(st.changed, 0);
+    CHECK_INT_EQ(a.ndocs, b.ndocs);
+    for (i = 0; i < a.ndocs; i++) {
+        CHECK(a.docs[i].len == b.docs[i].len &&
+              memcmp(a.docs[i].body, b.docs[i].body, a.docs[i].len) == 0);
+        CHECK(b.docs[i].mtime == 1000); /* bytes did not change */
+    }
+    site_release(&a), site_release(&b);
+    close_fixture(&fx);
+}
+
+const struct test tests_render[] = {
+    { "xwriter_filters_text", xwriter_filters_text },
+    { "xwriter_keeps_cjk_in_attributes", xwriter_keeps_cjk_in_attributes },
+    { "xwriter_reports_the_cap", xwriter_reports_the_cap },
+    { "slugs", slugs },
+    { "json_reader", json_reader },
+    { "renderers_take_any_bytes", renderers_take_any_bytes },
+    { "render_takes_over_prev", render_takes_over_prev },
+    { "render_without_prev_is_identical", render_without_prev_is_identical },
+    { NULL, NULL },
+};
