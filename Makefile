@@ -38,6 +38,7 @@ Q := @
 endif
 
 .PHONY: all check asan valgrind fuzz fuzz-lib install clean run deps bench-import \
+	bench-import-formats \
 	bench-build bench-serve format format-check samples
 
 all: tidings
@@ -164,6 +165,14 @@ run: deps
 
 bench-import: tidings
 	@sh bench/import.sh $(N)
+
+# The HTML and feed importers against page text on one synthetic corpus
+# (issue 5); bench/gen_formats writes it.
+$(B)/bench/gen_formats: bench/gen_formats.c | $(B)
+	@mkdir -p $(B)/bench
+	$(Q)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) -o $@ $<
+bench-import-formats: tidings $(B)/bench/gen_formats
+	@TIDINGS=./tidings GEN=$(B)/bench/gen_formats sh bench/import_formats.sh $(N)
 
 # `make bench-build [N=100000]`: feed rendering against node's `feed`,
 # the full build and a one-article rebuild (bench/build.sh).

@@ -118,6 +118,12 @@ copy_utf8(const char *s, size_t n, size_t skipped, struct buf *out,
     return 0;
 }
 
+const char *
+charset_canonical(const char *name)
+{
+    return canonical(name) ? canonical(name) : name;
+}
+
 int
 charset_to_utf8(const char *s, size_t n, const char *encoding, struct buf *out,
                 const char **used, struct err *err)

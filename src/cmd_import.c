@@ -174,6 +174,8 @@ cmd_import(int argc, char **argv, struct ctx *ctx)
     o.tz_offset = ctx->conf.site_tz_offset;
     o.max_file_bytes = (size_t)ctx->conf.import_max_file_bytes;
     o.batch_files = ctx->conf.import_batch_files;
+    o.max_feed_bytes = (size_t)ctx->conf.import_max_feed_bytes;
+    o.site_base_url = ctx->conf.site_base_url;
     o.now = (int64_t)time(NULL);
     p.tty = isatty(STDERR_FILENO) && log_enabled(&ctx->log, LOG_LEVEL_WARN);
     rc = import_run(ctx->store, &o, argv + first, argc - first, &ev, &counts,

@@ -90,6 +90,10 @@ static const struct conf_key keys[] = {
       "largest page or HTML file imported; larger ones are rejected" },
     { "import", "batch_files", CONF_INT, 1, 1000000, "1000",
       OFF(import_batch_files), NULL, "files imported per transaction" },
+    { "import", "max_feed_bytes", CONF_INT, 1024, 1L << 40, "1073741824",
+      OFF(import_max_feed_bytes), NULL,
+      "largest RSS/Atom file imported; feeds are read as a stream, so this "
+      "bounds time, not memory" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -202,8 +202,10 @@ normalize(const char *s, size_t n, char *out, size_t cap)
 
 /* ---- zones ------------------------------------------------------------- */
 
+/* numeric_zone: "+08:00", "+0800", "+08"; after a zone name ("GMT+8",
+ * common in Chinese feeds) the hour may have one digit (min_digits 1). */
 static int
-numeric_zone(struct cur *c, int *offset)
+numeric_zone(struct cur *c, int *offset, int min_digits)
 {
     int sign, h, m = 0;
     const char *start;
@@ -212,7 +214,7 @@ numeric_zone(struct cur *c, int *offset)
         return -1;
     sign = *c->p++ == '-' ? -1 : 1;
     start = c->p;
-    if (number(c, 2, 2, &h) < 0)
+    if (number(c, min_digits, 2, &h) < 0)
         return -1;
     if (accept(c, ':')) {
         if (number(c, 2, 2, &m) < 0)
@@ -260,7 +262,7 @@ zone(struct cur *c, int *offset)
     if (at_end(c))
         return 0;
     if (peek(c) == '+' || peek(c) == '-')
-        return numeric_zone(c, offset);
+        return numeric_zone(c, offset, 2);
     if (word(c, w, sizeof(w)) == 0)
         return -1;
     if (named_zone(w, offset) < 0)
@@ -268,7 +270,7 @@ zone(struct cur *c, int *offset)
     skip_spaces(c);
     /* "GMT+8", "UTC+08:00" */
     if (peek(c) == '+' || peek(c) == '-')
-        return numeric_zone(c, offset);
+        return numeric_zone(c, offset, 1);
     return 0;
 }
 

@@ -39,6 +39,30 @@ html_append_text(struct buf *b, const char *s, size_t n)
 }
 
 int
+html_append_escaped(struct buf *b, const char *s, size_t n)
+{
+    size_t i, start = 0;
+    const char *rep;
+
+    for (i = 0; i < n; i++) {
+        /* one test for the common byte: none of the four is above '>' */
+        if ((unsigned char)s[i] > '>')
+            continue;
+        rep = s[i] == '&'   ? "&amp;"
+              : s[i] == '<' ? "&lt;"
+              : s[i] == '>' ? "&gt;"
+              : s[i] == '"' ? "&quot;"
+                            : NULL;
+        if (rep == NULL)
+            continue;
+        buf_append(b, s + start, i - start);
+        buf_puts(b, rep);
+        start = i + 1;
+    }
+    return buf_append(b, s + start, n - start);
+}
+
+int
 html_append_element(struct buf *b, const char *tag, const char *s, size_t n)
 {
     buf_appendf(b, "<%s>", tag);

@@ -1003,3 +1003,36 @@ out:
     buf_release(&b.summary);
     return rc;
 }
+
+int
+import_text_labels(const char *s, size_t n, int tz_offset, char **source,
+                   char **author, int64_t *published)
+{
+    struct header h = { NULL, NULL, 0 };
+    struct line l = { s, n, 0 };
+
+    utf8_trim(&l.s, &l.n);
+    if (l.n > MAX_HEADER_BYTES || labelled(&l, &h, tz_offset) <= 0) {
+        free(h.source);
+        free(h.author);
+        return 0;
+    }
+    *source = h.source;
+    *author = h.author;
+    if (h.published != 0)
+        *published = h.published;
+    return 1;
+}
+
+char *
+import_text_breadcrumb(const char *s, size_t n)
+{
+    struct line l = { s, n, 0 };
+    struct err err = ERR_INIT;
+    char *path = NULL;
+
+    utf8_trim(&l.s, &l.n);
+    if (breadcrumb(&l, &path, &err) <= 0)
+        return NULL;
+    return path ? path : xstrdup("");
+}

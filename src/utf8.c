@@ -85,9 +85,19 @@ utf8_check(const char *s, size_t n)
     size_t i = 0, len;
     uint32_t cp;
 
+    const unsigned char *u = (const unsigned char *)s;
+
     while (i < n) {
-        if ((unsigned char)s[i] < 0x80) {
+        if (u[i] < 0x80) {
             i++;
+            continue;
+        }
+        /* CJK text is all three-byte characters; these leads can be
+         * neither overlong (E0) nor a surrogate (ED) */
+        if (i + 2 < n && ((u[i] >= 0xE1 && u[i] <= 0xEC) || u[i] >= 0xEE) &&
+            u[i] <= 0xEF && (u[i + 1] & 0xC0) == 0x80 &&
+            (u[i + 2] & 0xC0) == 0x80) {
+            i += 3;
             continue;
         }
         len = utf8_decode(s + i, n - i, &cp);
@@ -144,6 +154,36 @@ utf8_is_space(uint32_t cp)
         return 1;
     default:
         return cp >= 0x2000 && cp <= 0x200B;
+    }
+}
+
+int
+utf8_is_space_at(const char *s, size_t n, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    *len = u[0] < 0x80 ? 1 : u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : 2;
+    if (*len > n)
+        *len = 1;
+    if (u[0] < 0x80)
+        return u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r');
+    if (*len == 2)
+        return u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0);
+    if (*len != 3)
+        return 0;
+    switch (u[0]) {
+    case 0xE1: /* U+1680 */
+        return u[1] == 0x9A && u[2] == 0x80;
+    case 0xE2: /* U+2000-U+200B, U+2028, U+2029, U+202F, U+205F */
+        return (u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 ||
+                                 u[2] == 0xAF)) ||
+               (u[1] == 0x81 && u[2] == 0x9F);
+    case 0xE3: /* U+3000 */
+        return u[1] == 0x80 && u[2] == 0x80;
+    case 0xEF: /* U+FEFF */
+        return u[1] == 0xBB && u[2] == 0xBF;
+    default:
+        return 0;
     }
 }
 

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tidings/import.h"
 #include "tidings/xalloc.h"
 
 #define POOL 8
@@ -336,4 +337,70 @@ test_count(const char *hay, const char *needle)
         hay += len;
     }
     return n;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static int
+capture_emit(void *arg, struct import_item *item, struct err *err)
+{
+    struct test_capture *c = arg;
+    const struct article *a = item->article;
+    struct article *k;
+
+    (void)err;
+    if (c->n >= TEST_MAX_ARTICLES) {
+        c->n++;
+        return 0;
+    }
+    k = &c->a[c->n];
+    article_init(k);
+    k->feed_id = dup_or_null(a->feed_id);
+    k->slug = dup_or_null(a->slug);
+    k->url = dup_or_null(a->url);
+    k->title = dup_or_null(a->title);
+    k->summary = dup_or_null(a->summary);
+    k->body = dup_or_null(a->body);
+    k->category = dup_or_null(a->category);
+    k->source = dup_or_null(a->source);
+    k->author = dup_or_null(a->author);
+    k->published = a->published;
+    k->updated = a->updated;
+    c->guid[c->n++] = dup_or_null(item->guid);
+    return 0;
+}
+
+static void
+capture_warn(void *arg, const char *msg)
+{
+    struct test_capture *c = arg;
+
+    buf_appendf(&c->warnings, "%s\n", msg);
+}
+
+void
+test_capture_init(struct test_capture *c, struct import_sink *sink)
+{
+    memset(c, 0, sizeof(*c));
+    buf_init(&c->warnings, 0);
+    sink->emit = capture_emit;
+    sink->warn = capture_warn;
+    sink->arg = c;
+}
+
+void
+test_capture_release(struct test_capture *c)
+{
+    int i;
+
+    for (i = 0; i < c->n && i < TEST_MAX_ARTICLES; i++) {
+        article_release(&c->a[i]);
+        free(c->guid[i]);
+    }
+    buf_release(&c->warnings);
+    c->n = 0;
 }

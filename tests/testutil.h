@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "tidings/article.h"
 #include "tidings/buf.h"
 
 /* test_dir: this test's fresh temporary directory. */
@@ -70,5 +71,19 @@ int test_slow(void);
 
 /* test_count_substr: occurrences of needle in hay. */
 size_t test_count(const char *hay, const char *needle);
+
+/* A sink that keeps a copy of every article an importer emits (up to
+ * TEST_MAX_ARTICLES; more are counted) and of every warning, one per
+ * line. */
+#define TEST_MAX_ARTICLES 32
+struct test_capture {
+    struct article a[TEST_MAX_ARTICLES];
+    char *guid[TEST_MAX_ARTICLES];
+    int n;
+    struct buf warnings;
+};
+struct import_sink;
+void test_capture_init(struct test_capture *c, struct import_sink *sink);
+void test_capture_release(struct test_capture *c);
 
 #endif

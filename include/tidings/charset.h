@@ -21,6 +21,12 @@ size_t charset_bom(const char *s, size_t n, const char **name);
 /* charset_is_utf8_alias: true for names meaning UTF-8 ("utf8", "UTF-8"). */
 int charset_is_utf8_alias(const char *name);
 
+/* charset_canonical: the name to decode `name` with: "GB18030" for the GB
+ * family (GB2312, GBK, CP936: pages labelled GB2312 routinely hold GBK
+ * characters, and GB18030 is a superset of both), "UTF-8" for its
+ * aliases, else name itself. */
+const char *charset_canonical(const char *name);
+
 /* charset_is_known: true when name can be decoded from (iconv knows it,
  * or it is one of the aliases handled here). */
 int charset_is_known(const char *name);

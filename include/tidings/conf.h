@@ -53,6 +53,7 @@ struct conf {
 
     long import_max_file_bytes;
     long import_batch_files;
+    long import_max_feed_bytes;
 
     struct conf_slug *slugs;
     size_t nslugs;

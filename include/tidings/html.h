@@ -16,6 +16,11 @@ struct buf;
  * valid XHTML.  Returns buf_append's result. */
 int html_append_text(struct buf *b, const char *s, size_t n);
 
+/* html_append_escaped: as html_append_text for text already known to be
+ * valid UTF-8 holding only characters XML 1.0 allows: it only escapes,
+ * in runs, without decoding characters. */
+int html_append_escaped(struct buf *b, const char *s, size_t n);
+
 /* html_append_element: appends <tag>escaped text</tag>. */
 int html_append_element(struct buf *b, const char *tag, const char *s,
                         size_t n);

@@ -41,14 +41,30 @@ struct import_opts {
     size_t max_file_bytes;
     long batch_files;
     int64_t now; /* wall clock, for `updated` of edits */
+    /* the site's own base URL (conf site_base_url, no trailing '/'): links
+     * of the form SITE/articles/SLUG.html are tidings' own article pages */
+    const char *site_base_url;
+    /* feeds are streamed, so they have a cap of their own */
+    size_t max_feed_bytes;
 };
 
 /* import_parse_format: "text", "html", "feed" -> IMPORT_*; -1 if unknown. */
 int import_parse_format(const char *name);
 
+/* import_sniff: the format of a file from its first n bytes (the whole
+ * file, or at least its first 64 KiB): a feed when the root element is
+ * rss, Atom's feed or RDF; HTML for other markup (also in a .txt file)
+ * or text that holds "<html"; page text otherwise.  -1 with ERR_PARSE for
+ * what is no input format: JSON (JSON Feed is output only), other XML
+ * documents, binary data. */
+int import_sniff(const char *s, size_t n, struct err *err);
+
 /* What one importer hands back for each article it read.  The importer
  * fills what the input says; import.c does the rest.  `id` is an explicit
- * identity (front matter), `guid` a feed's guid/id; both may be NULL. */
+ * identity (front matter), `guid` a feed's guid/id; both may be NULL.
+ * An article with body NULL says nothing about its body (a feed entry
+ * with a summary only, such as an RFC 5005 archive entry): the body
+ * stored for the same identity, if any, is kept. */
 struct import_item {
     struct article *article;
     const char *id;

@@ -13,6 +13,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct err;
 struct import_opts;
@@ -24,5 +25,19 @@ struct import_sink;
  * the sink returned. */
 int import_text_parse(const char *s, size_t n, const struct import_opts *opts,
                       const struct import_sink *sink, struct err *err);
+
+/* The page-text rules, for other importers that find the same lines in
+ * other markup (the HTML importer's byline and breadcrumb). */
+
+/* import_text_labels: reads a labelled line ("来源：X 作者：Y 发布时间：Z")
+ * into *source and *author (new strings, or left NULL) and *published
+ * (left alone when there is no date).  Returns 1 if a label was found. */
+int import_text_labels(const char *s, size_t n, int tz_offset, char **source,
+                       char **author, int64_t *published);
+
+/* import_text_breadcrumb: the category path of a breadcrumb line
+ * ("首页 > 新闻资讯 > 综合新闻" -> "新闻资讯/综合新闻"), a new string ("" when
+ * it names only the home page), or NULL when s has no separator. */
+char *import_text_breadcrumb(const char *s, size_t n);
 
 #endif

@@ -29,6 +29,11 @@ size_t utf8_length(const char *s, size_t n);
 size_t utf8_prefix(const char *s, size_t n, size_t max_chars);
 
 int utf8_is_space(uint32_t cp);
+/* utf8_is_space_at: true when the character at s (n > 0 bytes) is white
+ * space as utf8_is_space says; *len gets its length in bytes.  It reads
+ * the bytes of the few spaces outside ASCII instead of decoding, for text
+ * already known to be valid UTF-8 (CJK text would decode every char). */
+int utf8_is_space_at(const char *s, size_t n, size_t *len);
 /* utf8_is_xml_char: true for the characters XML 1.0 allows in content. */
 int utf8_is_xml_char(uint32_t cp);
 
