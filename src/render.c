@@ -86,6 +86,10 @@ struct run {
     struct path_index rows_ix, prev_ix;
     char *stylesheet; /* href of feed.xsl */
     const char *hub;  /* NULL when unset */
+    int64_t revision; /* of the store when the plan was made */
+    /* documents rows to write once rendering is done (see render_site) */
+    struct store_doc *pending;
+    size_t npending, cappending;
 };
 
 /* One document being produced. */
@@ -303,8 +307,8 @@ slot_matches(const struct slot *sl, const char *fp)
     return sl->usable && strcmp(sl->row->source, fp) == 0;
 }
 
-/* slot_put: adds freshly rendered bytes (taking body) and brings the
- * documents row up to date. */
+/* slot_put: adds freshly rendered bytes (taking body) and queues the
+ * documents row for the write that ends the render. */
 static int
 slot_put(struct run *r, const struct slot *sl, const char *fp, char *body,
          size_t len, int immutable, struct err *err)
@@ -321,12 +325,19 @@ slot_put(struct run *r, const struct slot *sl, const char *fp, char *body,
     if (same && strcmp(sl->row->source, fp) == 0 &&
         sl->row->size == (int64_t)len)
         return 0;
-    row.path = sl->path;
+    row.path = xstrdup(sl->path);
     hash_hex(d->hash, row.hash);
     snprintf(row.source, sizeof(row.source), "%s", fp);
     row.size = (int64_t)len;
     row.changed = d->mtime;
-    return store_doc_put(r->store, &row, err);
+    if (r->npending == r->cappending) {
+        r->cappending = r->cappending ? r->cappending * 2 : 256;
+        r->pending =
+            xreallocarray(r->pending, r->cappending, sizeof(*r->pending));
+    }
+    r->pending[r->npending++] = row;
+    (void)err;
+    return 0;
 }
 
 static int
@@ -792,12 +803,19 @@ begin(struct run *r, int64_t *since, struct err *err)
     return rc;
 }
 
+/* finish: records what was rendered.  The revision is the one the plan
+ * was made at: changes committed while rendering are rendered again next
+ * time. */
 static int
 finish(struct run *r, struct err *err)
 {
     char rev[32];
+    size_t i;
 
-    snprintf(rev, sizeof(rev), "%" PRId64, store_revision(r->store));
+    for (i = 0; i < r->npending; i++)
+        if (store_doc_put(r->store, &r->pending[i], err) < 0)
+            return -1;
+    snprintf(rev, sizeof(rev), "%" PRId64, r->revision);
     if (drop_unseen(r, err) < 0 ||
         store_meta_set(r->store, META_REVISION, rev, err) < 0 ||
         store_meta_set(r->store, META_CONF, r->conf_fp, err) < 0)
@@ -805,16 +823,28 @@ finish(struct run *r, struct err *err)
     return 0;
 }
 
+/* plan: what exists and where every article sits in the archives; the
+ * positions are written (so the plan is made under the write lock, which
+ * is short: it touches only what changed). */
 static int
-render_all(struct run *r, struct err *err)
+plan(struct run *r, struct err *err)
 {
     int64_t since;
-    size_t i;
 
+    r->revision = store_revision(r->store);
     if (begin(r, &since, err) < 0 ||
         render_plan_build(&r->plan, r->store, r->c, err) < 0 ||
         render_plan_reconcile(&r->plan, r->store, since, err) < 0)
         return -1;
+    return 0;
+}
+
+/* render_all: every document, reading only. */
+static int
+render_all(struct run *r, struct err *err)
+{
+    size_t i;
+
     for (i = 0; i < r->plan.nfeeds; i++) {
         struct plan_feed *pf = &r->plan.feeds[i];
 
@@ -823,7 +853,7 @@ render_all(struct run *r, struct err *err)
     }
     if (render_articles(r, err) < 0 || render_front(r, err) < 0)
         return -1;
-    return finish(r, err);
+    return 0;
 }
 
 static void
@@ -837,7 +867,38 @@ run_release(struct run *r)
     for (i = 0; i < r->ndocs; i++)
         free(r->docs[i].path);
     free(r->docs);
+    for (i = 0; i < r->npending; i++)
+        free((char *)(uintptr_t)r->pending[i].path);
+    free(r->pending);
     free(r->stylesheet);
+}
+
+/* in_write: runs fn inside a write transaction that does not move the
+ * revision. */
+static int
+in_write(struct run *r, int (*fn)(struct run *, struct err *), struct err *err)
+{
+    if (store_begin_derived(r->store, err) < 0)
+        return -1;
+    if (fn(r, err) < 0) {
+        store_rollback(r->store);
+        return -1;
+    }
+    return store_commit(r->store, err);
+}
+
+/* in_read: runs fn on one snapshot of the store, holding no lock that a
+ * writer waits for. */
+static int
+in_read(struct run *r, int (*fn)(struct run *, struct err *), struct err *err)
+{
+    int rc;
+
+    if (store_begin_read(r->store, err) < 0)
+        return -1;
+    rc = fn(r, err);
+    store_end_read(r->store);
+    return rc;
 }
 
 int
@@ -858,19 +919,20 @@ render_site(struct store *store, const struct conf *conf,
     r.st = st;
     r.stylesheet = stylesheet_href(conf);
     r.hub = *conf->site_hub ? conf->site_hub : NULL;
-    if (store_begin_derived(store, err) < 0)
-        return err_prefix(err, "render");
-    rc = render_all(&r, err);
+    /* Three transactions, so that imports are never kept waiting for a
+     * whole render: the plan under a short write lock, the documents from
+     * one read snapshot, their rows under a second short write lock. */
+    rc = in_write(&r, plan, err);
     if (rc == 0)
-        rc = store_commit(store, err);
-    else
-        store_rollback(store);
+        rc = in_read(&r, render_all, err);
+    if (rc == 0)
+        rc = in_write(&r, finish, err);
     run_release(&r);
     if (rc < 0) {
         site_release(out);
         return err_prefix(err, "render");
     }
-    out->version = store_revision(store);
+    out->version = r.revision;
     site_finish(out);
     return 0;
 }

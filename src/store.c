@@ -1151,6 +1151,30 @@ store_begin_derived(struct store *s, struct err *err)
 }
 
 int
+store_begin_read(struct store *s, struct err *err)
+{
+    if (exec(s, "BEGIN DEFERRED", err) < 0)
+        return -1;
+    s->in_tx = 1;
+    /* the snapshot starts with the first read: take it now */
+    if (load_revision(s, err) < 0) {
+        store_end_read(s);
+        return -1;
+    }
+    return 0;
+}
+
+void
+store_end_read(struct store *s)
+{
+    struct err ignored = ERR_INIT;
+
+    if (sqlite3_get_autocommit(s->db) == 0)
+        exec(s, "COMMIT", &ignored);
+    s->in_tx = 0;
+}
+
+int
 store_meta_get(struct store *s, const char *key, char **value, struct err *err)
 {
     sqlite3_stmt *st = rstmt(s, RS_META_GET, err);

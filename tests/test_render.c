@@ -4,6 +4,8 @@
  * (taking documents over from a previous site, and Last-Modified).
  */
 #include <libxml/parser.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,6 +348,130 @@ render_without_prev_is_identical(void)
     close_fixture(&fx);
 }
 
+/* ---- renders and imports at the same time ------------------------------ */
+
+static double
+seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* put_synthetic: article n, in one of a few groups, with a body long
+ * enough that rendering costs something. */
+static int
+put_synthetic(struct store *s, int n, struct err *err)
+{
+    struct article a;
+    enum store_put res;
+    char buf[64];
+    int rc, i;
+    struct buf body = BUF_INIT;
+
+    article_init(&a);
+    snprintf(buf, sizeof(buf), "id:synthetic-%d", n);
+    a.key = xstrdup(buf);
+    snprintf(buf, sizeof(buf), "tag:www.example.org,2020-01-01:s%d", n);
+    a.feed_id = xstrdup(buf);
+    snprintf(buf, sizeof(buf), "s%d", n);
+    a.slug = xstrdup(buf);
+    snprintf(buf, sizeof(buf), "第%d号公告", n);
+    a.title = xstrdup(buf);
+    for (i = 0; i < 20; i++)
+        buf_puts(&body, "<p>口岸通关便利化措施持续推进，进出口货物通关时间"
+                        "进一步压缩。</p>\n");
+    a.body = buf_detach(&body, NULL);
+    a.summary = xstrdup("口岸通关便利化措施持续推进");
+    snprintf(buf, sizeof(buf), "新闻资讯/分类%d", n % 5);
+    a.category = xstrdup(buf);
+    snprintf(buf, sizeof(buf), "来源%d", n % 7);
+    a.source = xstrdup(buf);
+    snprintf(buf, sizeof(buf), "作者%d", n % 11);
+    a.author = xstrdup(buf);
+    a.published = 1577836800 + (int64_t)n * 3600;
+    article_compute_hash(&a);
+    rc = store_put_article(s, &a, 1700000000, &res, err);
+    article_release(&a);
+    return rc;
+}
+
+struct render_job {
+    struct store *store;
+    struct conf *conf;
+    struct site out;
+    struct render_stats st;
+    struct err err;
+    int rc;
+    double took;
+    volatile int done;
+};
+
+static void *
+render_thread(void *arg)
+{
+    struct render_job *j = arg;
+    double t0 = seconds();
+
+    site_init(&j->out);
+    j->rc =
+        render_site(j->store, j->conf, NULL, 1000, &j->out, &j->st, &j->err);
+    j->took = seconds() - t0;
+    j->done = 1;
+    return NULL;
+}
+
+/* A render reads from one snapshot and writes only briefly at its start
+ * and end, so a writer (an import) is never kept waiting for a whole
+ * render: its longest wait must be well under the render's duration. */
+static void
+render_does_not_block_writers(void)
+{
+    struct store *reader = NULL, *writer = NULL;
+    struct render_job job;
+    struct err err = ERR_INIT;
+    struct buf report = BUF_INIT;
+    struct conf conf;
+    pthread_t t;
+    double worst = 0, t0;
+    int n, commits = 0;
+
+    CHECK(conf_load(&conf, test_conf(NULL), &report, &err) == 0);
+    CHECK(store_open(&writer, conf.store_path, 0, &err) == 0);
+    CHECK(store_begin(writer, &err) == 0);
+    for (n = 0; n < (test_slow() ? 300 : 1500); n++)
+        CHECK_MSG(put_synthetic(writer, n, &err) == 0, "%s", err.msg);
+    CHECK(store_commit(writer, &err) == 0);
+    CHECK(store_open(&reader, conf.store_path, 0, &err) == 0);
+    memset(&job, 0, sizeof(job));
+    job.store = reader;
+    job.conf = &conf;
+    CHECK(pthread_create(&t, NULL, render_thread, &job) == 0);
+    while (!job.done) {
+        t0 = seconds();
+        if (store_begin(writer, &err) < 0 ||
+            put_synthetic(writer, n++, &err) < 0 ||
+            store_commit(writer, &err) < 0)
+            break;
+        if (seconds() - t0 > worst)
+            worst = seconds() - t0;
+        commits++;
+        nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+    }
+    pthread_join(t, NULL);
+    CHECK_MSG(err.code == ERR_OK, "writer: %s", err.msg);
+    CHECK_MSG(job.rc == 0, "render: %s", job.err.msg);
+    CHECK_MSG(commits >= 3 && worst < job.took / 2,
+              "%d commits, longest wait %.3fs, render %.3fs", commits, worst,
+              job.took);
+    site_release(&job.out);
+    store_close(reader);
+    store_close(writer);
+    conf_release(&conf);
+    buf_release(&report);
+}
+
 const struct test tests_render[] = {
     { "xwriter_filters_text", xwriter_filters_text },
     { "xwriter_keeps_cjk_in_attributes", xwriter_keeps_cjk_in_attributes },
@@ -355,5 +481,6 @@ const struct test tests_render[] = {
     { "renderers_take_any_bytes", renderers_take_any_bytes },
     { "render_takes_over_prev", render_takes_over_prev },
     { "render_without_prev_is_identical", render_without_prev_is_identical },
+    { "render_does_not_block_writers", render_does_not_block_writers },
     { NULL, NULL },
 };

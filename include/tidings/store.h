@@ -114,6 +114,13 @@ int store_schema_version(void);
  * renderer has to react to.  Ends with store_commit/store_rollback. */
 int store_begin_derived(struct store *s, struct err *err);
 
+/* store_begin_read: starts a read transaction: every read until
+ * store_end_read sees one snapshot of the store, while other connections
+ * keep writing (WAL).  A render reads in one, so that a long render never
+ * holds the write lock an import is waiting for. */
+int store_begin_read(struct store *s, struct err *err);
+void store_end_read(struct store *s);
+
 /* store_meta_get: the value stored under key in meta, as a string the
  * caller frees, or NULL when there is none.  store_meta_set replaces it. */
 int store_meta_get(struct store *s, const char *key, char **value,
