@@ -84,7 +84,7 @@ $(B):
 DEB_BUILD := build-essential pkg-config libxml2-dev libsqlite3-dev \
 	libmicrohttpd-dev zlib1g-dev
 DEB_TEST  := libxml2-utils sqlite3 python3-feedparser valgrind clang \
-	libclang-rt-14-dev
+	libclang-rt-14-dev time
 DEB_BENCH := nginx wrk curl
 DEB_WANT = $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),,$(DEB_TEST))
 deps:

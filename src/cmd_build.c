@@ -5,6 +5,8 @@
  * were written are neither rendered nor written again.  If a file the
  * manifest lists has gone from the disk, the build renders everything
  * once more (--full does that from the start).  The counts go to stderr.
+ * Documents are written while they are rendered (render_site_to), so a
+ * build holds one document's bytes at a time.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,24 +47,38 @@ parse_flags(int argc, char **argv, struct ctx *ctx, struct build_opts *o)
     return 0;
 }
 
-/* build_once: one render and one export; prev is the folder's index
- * unless full. */
+static int
+sink_put(void *arg, const struct doc *d, struct err *err)
+{
+    return export_put(arg, d, err);
+}
+
+/* build_once: one render, streamed into the folder: each document is
+ * written as soon as it is rendered and its bytes dropped, so memory does
+ * not grow with the site.  prev is the folder's index unless full. */
 static int
 build_once(struct ctx *ctx, const struct build_opts *o, int full,
            struct render_stats *rst, struct export_stats *est, struct err *err)
 {
     struct site prev, site;
-    int rc;
+    struct export *x = NULL;
+    struct render_sink sink;
+    int rc = -1;
 
     site_init(&prev);
     site_init(&site);
     if (!full && export_load_index(&prev, o->out, err) < 0)
         return err_prefix(err, "%s", o->out);
-    rc = render_site(ctx->store, &ctx->conf, full ? NULL : &prev,
-                     (int64_t)time(NULL), &site, rst, err);
+    if (export_begin(&x, o->out, err) < 0)
+        goto out;
+    sink.put = sink_put;
+    sink.arg = x;
+    if (render_site_to(ctx->store, &ctx->conf, full ? NULL : &prev,
+                       (int64_t)time(NULL), &sink, &site, rst, err) == 0)
+        rc = export_finish(x, &site, ctx->conf.serve_max_age, est, err);
+out:
+    export_free(x);
     site_release(&prev);
-    if (rc == 0)
-        rc = export_write(&site, o->out, ctx->conf.serve_max_age, est, err);
     site_release(&site);
     return rc;
 }

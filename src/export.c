@@ -5,10 +5,10 @@
  *  1. the old manifest is read: it says which files tidings owns (and the
  *     pending file, left by a build that was killed, what it may have
  *     written besides);
- *  2. the pending file lists the files this build may create that the
- *     manifest does not hold, so that if the build is killed, the next one
- *     still knows every file it may have to remove; it is small, where
- *     rewriting the manifest of a large site first would not be;
+ *  2. before a file the manifest does not hold is created, its name is
+ *     appended to the pending file, so that if the build is killed, the
+ *     next one still knows every file it may have to remove; appending is
+ *     cheap where rewriting the manifest of a large site would not be;
  *  3. documents are written, each to a temporary name and renamed, and
  *     skipped when the manifest says the bytes are already there;
  *  4. the header files are written the same way;
@@ -21,6 +21,7 @@
 #include "tidings/export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,18 +107,6 @@ manifest_sort(struct manifest *m)
             break;
     if (i < m->len)
         qsort(m->v, m->len, sizeof(*m->v), cmp_entry);
-}
-
-/* manifest_seek: the entry for path, for paths asked in sorted order:
- * *at only moves forward, so a whole site is matched in one pass. */
-static const struct entry *
-manifest_seek(const struct manifest *m, const char *path, size_t *at)
-{
-    int c = 1;
-
-    while (*at < m->len && (c = strcmp(m->v[*at].path, path)) < 0)
-        ++*at;
-    return *at < m->len && c == 0 ? &m->v[*at] : NULL;
 }
 
 /* safe_path: a manifest is data on disk; a path in it must stay inside the
@@ -473,39 +462,28 @@ write_manifest(const char *dir, const struct manifest *m, struct err *err)
     return rc;
 }
 
-/* write_pending: step 2 above.  The pending file lists the files this
- * build may create that the manifest does not hold yet (and those a killed
- * build left pending), so that a build killed while writing them still
- * knows them; the manifest itself is rewritten only at the end.  Nothing
- * new: no pending file. */
-static int
-write_pending(const char *dir, const struct manifest *old,
-              const struct manifest *cur, struct err *err)
+/* manifest_find: the entry for path in a sorted manifest, for paths
+ * that come in any order (a streamed build). */
+static const struct entry *
+manifest_find(const struct manifest *m, const char *path)
 {
-    struct manifest p;
-    struct buf b = BUF_INIT, name = BUF_INIT;
-    size_t i, at;
-    int rc = 0;
+    size_t lo = 0, hi = m->len;
 
-    memset(&p, 0, sizeof(p));
-    for (i = 0; i < old->len; i++)
-        if (old->v[i].flags & ENTRY_PENDING)
-            manifest_add(&p, old->v[i].path, old->v[i].hash, old->v[i].size,
-                         old->v[i].flags);
-    for (i = 0, at = 0; i < cur->len; i++)
-        if (manifest_seek(old, cur->v[i].path, &at) == NULL)
-            manifest_add(&p, cur->v[i].path, cur->v[i].hash, cur->v[i].size,
-                         cur->v[i].flags | ENTRY_PENDING);
-    if (p.len > 0) {
-        manifest_sort(&p);
-        manifest_format(&p, &b);
-        buf_appendf(&name, "%s/%s", dir, EXPORT_PENDING);
-        rc = write_file(dir, name.data, b.data, b.len, 0, err);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->v[mid].path, path);
+
+        if (c == 0) {
+            while (mid > 0 && strcmp(m->v[mid - 1].path, path) == 0)
+                mid--;
+            return &m->v[mid];
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    manifest_release(&p);
-    buf_release(&b);
-    buf_release(&name);
-    return rc;
+    return NULL;
 }
 
 /* drop_pending: once the manifest holds the new site. */
@@ -539,42 +517,139 @@ write_headers(const struct site *s, const char *dir, long max_age,
     return rc;
 }
 
+/* A folder being written. */
+struct export
+{
+    char *dir;
+    struct manifest old; /* the manifest and pending entries found */
+    struct buf tmp;      /* dir/.tidings-tmp */
+    int pending_fd;      /* the pending file, opened at the first new file */
+    struct export_stats st;
+};
+
+int
+export_begin(struct export **out, const char *dir, struct err *err)
+{
+    struct export *x = xcalloc(1, sizeof(*x));
+
+    *out = NULL;
+    x->dir = xstrdup(dir);
+    x->pending_fd = -1;
+    buf_init(&x->tmp, 0);
+    buf_appendf(&x->tmp, "%s" TMPDIR, dir);
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        err_errno(err, ERR_IO, "cannot create '%s'", dir);
+        goto fail;
+    }
+    if (file_clear_dir(x->tmp.data, err) < 0 ||
+        manifest_read(&x->old, dir, EXPORT_MANIFEST, 0, err) < 0 ||
+        manifest_read(&x->old, dir, EXPORT_PENDING, 1, err) < 0)
+        goto fail;
+    *out = x;
+    return 0;
+fail:
+    export_free(x);
+    return -1;
+}
+
+void
+export_free(struct export *x)
+{
+    if (x == NULL)
+        return;
+    if (x->pending_fd >= 0)
+        close(x->pending_fd);
+    manifest_release(&x->old);
+    buf_release(&x->tmp);
+    free(x->dir);
+    free(x);
+}
+
+/* announce: step 2 above, one file at a time.  A file the manifest does
+ * not hold is named in the pending file before it is created, so that a
+ * build killed after creating it still knows to remove it later. */
+static int
+announce(struct export *x, const struct doc *d, struct err *err)
+{
+    struct manifest one;
+    struct buf line = BUF_INIT, name = BUF_INIT;
+    const char *body;
+    int rc = 0;
+
+    memset(&one, 0, sizeof(one));
+    one.borrowed = 1;
+    manifest_add(&one, d->path, d->hash, d->len, ENTRY_PENDING);
+    manifest_format(&one, &line);
+    body = strchr(line.data, '\n') + 1; /* without the header line */
+    if (x->pending_fd < 0) {
+        buf_appendf(&name, "%s/%s", x->dir, EXPORT_PENDING);
+        x->pending_fd =
+            open(name.data, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (x->pending_fd < 0)
+            rc = err_errno(err, ERR_IO, "cannot open '%s'", name.data);
+    }
+    if (rc == 0 && write(x->pending_fd, body, strlen(body)) < 0)
+        rc = err_errno(err, ERR_IO, "cannot write '%s'", EXPORT_PENDING);
+    manifest_release(&one);
+    buf_release(&line);
+    buf_release(&name);
+    return rc;
+}
+
+int
+export_put(struct export *x, const struct doc *d, struct err *err)
+{
+    const struct entry *e = manifest_find(&x->old, d->path);
+
+    if ((e == NULL || (e->flags & ENTRY_PENDING)) && d->body != NULL &&
+        announce(x, d, err) < 0)
+        return -1;
+    return write_doc(d, x->dir, e, &x->st, err);
+}
+
+int
+export_finish(struct export *x, const struct site *s, long max_age,
+              struct export_stats *st, struct err *err)
+{
+    struct manifest cur;
+    int rc = -1;
+
+    memset(&cur, 0, sizeof(cur));
+    manifest_of_site(s, &cur);
+    if (write_headers(s, x->dir, max_age, err) < 0 ||
+        remove_stale(&x->old, s, x->dir, &x->st, err) < 0 ||
+        write_manifest(x->dir, &cur, err) < 0)
+        goto out;
+    if (x->pending_fd >= 0)
+        close(x->pending_fd);
+    x->pending_fd = -1;
+    if (drop_pending(x->dir, err) < 0)
+        goto out;
+    rmdir(x->tmp.data);
+    *st = x->st;
+    rc = 0;
+out:
+    manifest_release(&cur);
+    return rc;
+}
+
 int
 export_write(const struct site *s, const char *dir, long max_age,
              struct export_stats *st, struct err *err)
 {
-    struct manifest old, cur;
-    struct buf tmp = BUF_INIT;
-    size_t i, at;
+    struct export *x;
+    size_t i;
     int rc = -1;
 
     memset(st, 0, sizeof(*st));
-    memset(&old, 0, sizeof(old));
-    memset(&cur, 0, sizeof(cur));
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-        return err_errno(err, ERR_IO, "cannot create '%s'", dir);
-    buf_appendf(&tmp, "%s" TMPDIR, dir);
-    if (file_clear_dir(tmp.data, err) < 0 ||
-        manifest_read(&old, dir, EXPORT_MANIFEST, 0, err) < 0 ||
-        manifest_read(&old, dir, EXPORT_PENDING, 1, err) < 0)
-        goto out;
-    manifest_of_site(s, &cur);
-    if (write_pending(dir, &old, &cur, err) < 0)
-        goto out;
-    for (i = 0, at = 0; i < s->ndocs; i++)
-        if (write_doc(&s->docs[i], dir,
-                      manifest_seek(&old, s->docs[i].path, &at), st, err) < 0)
+    if (export_begin(&x, dir, err) < 0)
+        return -1;
+    for (i = 0; i < s->ndocs; i++)
+        if (export_put(x, &s->docs[i], err) < 0)
             goto out;
-    if (write_headers(s, dir, max_age, err) < 0 ||
-        remove_stale(&old, s, dir, st, err) < 0 ||
-        write_manifest(dir, &cur, err) < 0 || drop_pending(dir, err) < 0)
-        goto out;
-    rc = 0;
-    rmdir(tmp.data);
+    rc = export_finish(x, s, max_age, st, err);
 out:
-    manifest_release(&old);
-    manifest_release(&cur);
-    buf_release(&tmp);
+    export_free(x);
     return rc;
 }
 

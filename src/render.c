@@ -84,9 +84,11 @@ struct run {
     struct stored *docs;
     size_t ndocs, capdocs;
     struct path_index rows_ix, prev_ix;
-    char *stylesheet; /* href of feed.xsl */
-    const char *hub;  /* NULL when unset */
-    int64_t revision; /* of the store when the plan was made */
+    char *stylesheet;               /* href of feed.xsl */
+    const char *hub;                /* NULL when unset */
+    int64_t revision;               /* of the store when the plan was made */
+    const struct render_sink *sink; /* NULL: keep every document's bytes */
+    struct err sink_err;            /* the sink's first failure (sticky) */
     /* documents rows to write once rendering is done (see render_site) */
     struct store_doc *pending;
     size_t npending, cappending;
@@ -293,10 +295,26 @@ slot_cheap(const struct run *r, const struct slot *sl, int marked)
     return sl->usable && !marked && !r->full;
 }
 
+/* emit: hands a finished document to the sink, then drops its bytes.  A
+ * failure is kept in r (later documents are not handed over) and ends
+ * the render when it returns to render_all. */
+static int
+emit(struct run *r, struct doc *d)
+{
+    if (r->sink == NULL)
+        return 0;
+    if (r->sink_err.code == ERR_OK &&
+        r->sink->put(r->sink->arg, d, &r->sink_err) < 0 &&
+        r->sink_err.code == ERR_OK)
+        err_set(&r->sink_err, ERR_IO, "%s: cannot be written", d->path);
+    site_drop_bytes(r->out, d);
+    return r->sink_err.code == ERR_OK ? 0 : -1;
+}
+
 static void
 slot_reuse(struct run *r, const struct slot *sl, int immutable)
 {
-    site_add_copy(r->out, sl->prev, sl->row->changed, immutable);
+    emit(r, site_add_copy(r->out, sl->prev, sl->row->changed, immutable));
     r->st->reused++;
 }
 
@@ -309,34 +327,44 @@ slot_matches(const struct slot *sl, const char *fp)
 
 /* slot_put: adds freshly rendered bytes (taking body) and queues the
  * documents row for the write that ends the render. */
+/* queue_row: the documents row for d, written when the render ends. */
+static void
+queue_row(struct run *r, const struct doc *d, const char *fp)
+{
+    struct store_doc *row;
+
+    if (r->npending == r->cappending) {
+        r->cappending = r->cappending ? r->cappending * 2 : 256;
+        r->pending =
+            xreallocarray(r->pending, r->cappending, sizeof(*r->pending));
+    }
+    row = &r->pending[r->npending++];
+    row->path = xstrdup(d->path);
+    hash_hex(d->hash, row->hash);
+    snprintf(row->source, sizeof(row->source), "%s", fp);
+    row->size = (int64_t)d->len;
+    row->changed = d->mtime;
+}
+
 static int
 slot_put(struct run *r, const struct slot *sl, const char *fp, char *body,
          size_t len, int immutable, struct err *err)
 {
     struct doc *d = site_add(r->out, sl->path, body, len, r->now);
     int same = sl->row != NULL && sl->row->hash == d->hash;
-    struct store_doc row;
 
     d->immutable = immutable;
     if (same)
         d->mtime = sl->row->changed;
     r->st->rendered++;
     r->st->changed += !same;
-    if (same && strcmp(sl->row->source, fp) == 0 &&
-        sl->row->size == (int64_t)len)
-        return 0;
-    row.path = xstrdup(sl->path);
-    hash_hex(d->hash, row.hash);
-    snprintf(row.source, sizeof(row.source), "%s", fp);
-    row.size = (int64_t)len;
-    row.changed = d->mtime;
-    if (r->npending == r->cappending) {
-        r->cappending = r->cappending ? r->cappending * 2 : 256;
-        r->pending =
-            xreallocarray(r->pending, r->cappending, sizeof(*r->pending));
+    if (!same || strcmp(sl->row->source, fp) != 0 ||
+        sl->row->size != (int64_t)len)
+        queue_row(r, d, fp);
+    if (emit(r, d) < 0) {
+        *err = r->sink_err;
+        return -1;
     }
-    r->pending[r->npending++] = row;
-    (void)err;
     return 0;
 }
 
@@ -853,6 +881,10 @@ render_all(struct run *r, struct err *err)
     }
     if (render_articles(r, err) < 0 || render_front(r, err) < 0)
         return -1;
+    if (r->sink_err.code != ERR_OK) {
+        *err = r->sink_err;
+        return -1;
+    }
     return 0;
 }
 
@@ -906,10 +938,20 @@ render_site(struct store *store, const struct conf *conf,
             const struct site *prev, int64_t now, struct site *out,
             struct render_stats *st, struct err *err)
 {
+    return render_site_to(store, conf, prev, now, NULL, out, st, err);
+}
+
+int
+render_site_to(struct store *store, const struct conf *conf,
+               const struct site *prev, int64_t now,
+               const struct render_sink *sink, struct site *out,
+               struct render_stats *st, struct err *err)
+{
     struct run r;
     int rc;
 
     memset(&r, 0, sizeof(r));
+    r.sink = sink;
     memset(st, 0, sizeof(*st));
     r.store = store;
     r.c = conf;

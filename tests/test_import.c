@@ -82,30 +82,6 @@ dump(void)
     return out;
 }
 
-/* make asan builds tidings with the same sanitizer as this runner. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#endif
-
-/* rss_is_measured: a child's peak RSS says something about tidings only
- * when it runs natively: not under valgrind, and not as the ASan build
- * (shadow memory and quarantine) that make asan puts in its place. */
-static int
-rss_is_measured(void)
-{
-    const char *w = getenv("TIDINGS_WRAPPER");
-
-#ifdef UNDER_ASAN
-    w = "asan";
-#endif
-    return w == NULL || *w == '\0';
-}
-
 /* ---- bad input --------------------------------------------------------- */
 
 /* Each kind of bad file is rejected with "tidings: PATH: why"; the good
@@ -171,7 +147,7 @@ huge_single_line(void)
              size);
     CHECK_MSG(has(&p.err, msg), "%s", p.err.data);
     CHECK(has(&p.err, "1 new, 0 updated, 0 unchanged, 1 rejected\n"));
-    CHECK_MSG(!rss_is_measured() || p.maxrss_kb < 32 * 1024,
+    CHECK_MSG(!test_rss_is_measured() || p.maxrss_kb < 32 * 1024,
               "peak RSS %ld KiB for a refused file", p.maxrss_kb);
     test_proc_release(&p);
     if (test_slow())
@@ -183,7 +159,7 @@ huge_single_line(void)
              "huge.txt: line 1: %zu characters is too long for a title\n",
              size / 3);
     CHECK_MSG(has(&p.err, msg), "%s", p.err.data);
-    CHECK_MSG(!rss_is_measured() || p.maxrss_kb < (long)(4 * size / 1024),
+    CHECK_MSG(!test_rss_is_measured() || p.maxrss_kb < (long)(4 * size / 1024),
               "peak RSS %ld KiB for a %zu-byte file", p.maxrss_kb, size);
     test_proc_release(&p);
 }
@@ -282,7 +258,7 @@ ten_thousand_files(void)
     snprintf(want, sizeof(want),
              "%ld new, 0 updated, 0 unchanged, 0 rejected\n", n);
     CHECK_STR_EQ(p.err.data, want);
-    CHECK_MSG(!rss_is_measured() || p.maxrss_kb < 32 * 1024,
+    CHECK_MSG(!test_rss_is_measured() || p.maxrss_kb < 32 * 1024,
               "peak RSS %ld KiB for %ld files", p.maxrss_kb, n);
     test_proc_release(&p);
     CHECK_INT_EQ(store_count(), n);

@@ -472,6 +472,40 @@ render_does_not_block_writers(void)
     buf_release(&report);
 }
 
+/* A build writes each document as it is rendered and drops its bytes,
+ * so its memory does not grow with the site: here the site written is
+ * more than twice the build's peak resident memory (holding the site
+ * took about twice its size before). */
+static void
+build_memory_does_not_grow_with_the_site(void)
+{
+    struct store *s = NULL;
+    struct err err = ERR_INIT;
+    struct test_proc p, du;
+    long rss_kb;
+    double bytes;
+    int n;
+
+    if (!test_rss_is_measured())
+        SKIP("resident memory means nothing under valgrind or ASan");
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(store_open(&s, test_path("tidings.db"), 0, &err) == 0);
+    CHECK(store_begin(s, &err) == 0);
+    for (n = 0; n < 6000; n++)
+        CHECK_MSG(put_synthetic(s, n, &err) == 0, "%s", err.msg);
+    CHECK(store_commit(s, &err) == 0);
+    store_close(s);
+    CHECK(test_tidings(&p, "build", NULL) == 0);
+    CHECK_MSG(p.status == 0, "%s", p.err.data);
+    rss_kb = p.maxrss_kb;
+    test_proc_release(&p);
+    CHECK(test_runl(&du, NULL, "du", "-sb", test_path("feeds"), NULL) == 0);
+    bytes = strtod(du.out.data, NULL);
+    test_proc_release(&du);
+    CHECK_MSG(rss_kb < 32 * 1024 && rss_kb * 1024.0 * 2 < bytes,
+              "peak RSS %ld KB for a site of %.0f bytes", rss_kb, bytes);
+}
+
 const struct test tests_render[] = {
     { "xwriter_filters_text", xwriter_filters_text },
     { "xwriter_keeps_cjk_in_attributes", xwriter_keeps_cjk_in_attributes },
@@ -482,5 +516,7 @@ const struct test tests_render[] = {
     { "render_takes_over_prev", render_takes_over_prev },
     { "render_without_prev_is_identical", render_without_prev_is_identical },
     { "render_does_not_block_writers", render_does_not_block_writers },
+    { "build_memory_does_not_grow_with_the_site",
+      build_memory_does_not_grow_with_the_site },
     { NULL, NULL },
 };

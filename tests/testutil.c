@@ -285,12 +285,62 @@ test_tidings_vector(char **argv, int cap, char *const args[])
     return tidings_argv(argv, cap, args);
 }
 
+/* make asan builds tidings with the same sanitizer as this runner. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#endif
+
+int
+test_rss_is_measured(void)
+{
+    const char *w = getenv("TIDINGS_WRAPPER");
+
+#ifdef UNDER_ASAN
+    w = "asan";
+#endif
+    return w == NULL || *w == '\0';
+}
+
+/* A child's ru_maxrss counts the pages it shared with the runner between
+ * fork and exec, so once the runner has grown it says nothing about
+ * tidings.  GNU time forks tidings from its own small process; its %M is
+ * tidings' own peak.  Used when tidings runs natively and time exists. */
+#define GNU_TIME "/usr/bin/time"
+
+static int
+measure_with_time(void)
+{
+    const char *w = getenv("TIDINGS_WRAPPER");
+
+    return (w == NULL || *w == '\0') && access(GNU_TIME, X_OK) == 0;
+}
+
 int
 test_tidings_argv(struct test_proc *p, char *const args[])
 {
-    char *argv[128], *words = tidings_argv(argv, 128, args);
-    int rc = test_run(p, NULL, argv);
+    char *argv[136], *words = tidings_argv(argv + 5, 128, args), *rss;
+    char out[4096];
+    int measured = measure_with_time(), rc;
 
+    snprintf(out, sizeof(out), "%s/.peak-rss", test_dir());
+    if (measured) {
+        argv[0] = (char *)(uintptr_t)GNU_TIME;
+        argv[1] = (char *)(uintptr_t) "-q";
+        argv[2] = (char *)(uintptr_t) "-f%M";
+        argv[3] = (char *)(uintptr_t) "-o";
+        argv[4] = (char *)(uintptr_t)out;
+    }
+    rc = test_run(p, NULL, measured ? argv : argv + 5);
+    if (measured && rc == 0 && (rss = test_read(out, NULL)) != NULL) {
+        p->maxrss_kb = strtol(rss, NULL, 10); /* -q: the one line is %M */
+        free(rss);
+        unlink(out);
+    }
     free(words);
     return rc;
 }

@@ -31,7 +31,8 @@ struct test_proc {
     int status;     /* exit status, or 128 + signal */
     struct buf out; /* stdout */
     struct buf err; /* stderr */
-    long maxrss_kb; /* the child's peak resident set size */
+    long maxrss_kb; /* the child's peak resident set size (test_tidings
+                       runs measure tidings alone, through GNU time) */
 };
 
 /* test_run: runs argv (NULL-terminated) with stdin from `in` (may be NULL)
@@ -66,6 +67,10 @@ int test_wait(pid_t pid, int *status, long *maxrss_kb);
 
 /* test_have: true if the program is on PATH. */
 int test_have(const char *program);
+/* test_rss_is_measured: a child's peak RSS says something about tidings
+ * only when it runs natively: not under valgrind, and not as the ASan
+ * build (shadow memory, quarantine) that make asan puts in its place. */
+int test_rss_is_measured(void);
 /* test_slow: true under valgrind, where long tests shrink. */
 int test_slow(void);
 

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct doc;
 struct err;
 struct site;
 
@@ -45,6 +46,22 @@ struct export_stats {
  * not, the call fails with ERR_NOTFOUND and the caller renders it. */
 int export_write(const struct site *site, const char *dir, long max_age,
                  struct export_stats *st, struct err *err);
+
+/* The same, one document at a time, so that a build can write each
+ * document as soon as it is rendered and drop its bytes (memory then does
+ * not grow with the site): export_begin reads the folder's manifest;
+ * export_put writes one document (a stub, with no bytes, is taken as
+ * already on disk); export_finish writes the header files and the
+ * manifest for s, the complete site (stubs are fine), removes what is no
+ * longer in it and fills st.  export_free releases the handle; after a
+ * failure the folder holds whole files and a pending list that the next
+ * build cleans up. */
+struct export;
+int export_begin(struct export **out, const char *dir, struct err *err);
+int export_put(struct export *x, const struct doc *d, struct err *err);
+int export_finish(struct export *x, const struct site *s, long max_age,
+                  struct export_stats *st, struct err *err);
+void export_free(struct export *x);
 
 /* export_load: reads a folder written by export_write into site (which
  * the caller has site_init'ed), for `serve --from`: the documents the
