@@ -76,7 +76,7 @@ $(B):
 DEB_BUILD := build-essential pkg-config libxml2-dev libsqlite3-dev \
 	libmicrohttpd-dev zlib1g-dev
 DEB_TEST  := libxml2-utils sqlite3 python3-feedparser valgrind clang \
-	libclang-rt-14-dev
+	libclang-rt-14-dev time
 DEB_WANT = $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),,$(DEB_TEST))
 deps:
 	@command -v dpkg-query >/dev/null || { echo "deps: not Debian, install $(DEB_BUILD) by hand"; exit 0; }; \
@@ -146,8 +146,18 @@ run: deps
 	./tidings -c $(RUN_CONF) import tests/samples
 	@echo "run: imported the samples into tidings.db (build and serve are not written yet)"
 
-bench-import: tidings
-	@sh bench/import.sh $(N)
+# Benchmarks print their figures beside a reference tool run in the same
+# session; bench/gen.c writes the synthetic corpus they share.
+$(B)/bench/gen: bench/gen.c $(B)/libtidings.a
+	@mkdir -p $(B)/bench
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+N ?= 100000
+bench-import: deps
+	@$(MAKE) --no-print-directory tidings $(B)/bench/gen
+	@TIDINGS=$(CURDIR)/tidings GEN=$(CURDIR)/$(B)/bench/gen \
+	  sh bench/import.sh $(N)
 
 install: tidings
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -158,13 +168,13 @@ install: tidings
 	install -m 644 conf/tidings.conf $(DESTDIR)$(PREFIX)/share/tidings/tidings.conf.example
 
 format:
-	clang-format -i src/*.c include/tidings/*.h tests/*.c tests/*.h
+	clang-format -i src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c
 
 format-check:
-	@for f in src/*.c include/tidings/*.h tests/*.c tests/*.h; do \
+	@for f in src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c; do \
 	  clang-format "$$f" | cmp -s - "$$f" || { echo "format: $$f"; exit 1; }; done
 
 clean:
 	rm -rf build build-asan build-vg build-fuzz tidings
 
--include $(wildcard $(B)/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/bench/*.d)
