@@ -101,14 +101,20 @@ starts_with(const struct line *l, const char *prefix)
     return l->n >= n && memcmp(l->s, prefix, n) == 0;
 }
 
+/* contains: memchr finds each candidate for the first byte, so a line
+ * is not compared at every offset. */
 static int
 contains(const struct line *l, const char *needle)
 {
-    size_t n = strlen(needle), i;
+    size_t n = strlen(needle);
+    const char *p = l->s, *end = l->s + l->n;
 
-    for (i = 0; i + n <= l->n; i++)
-        if (memcmp(l->s + i, needle, n) == 0)
+    while (n <= (size_t)(end - p) &&
+           (p = memchr(p, needle[0], (size_t)(end - p) - n + 1)) != NULL) {
+        if (memcmp(p, needle, n) == 0)
             return 1;
+        p++;
+    }
     return 0;
 }
 
@@ -227,6 +233,9 @@ label_at(const char *s, size_t n, enum field *f)
     size_t i, len, colon;
 
     for (i = 0; i < NLABELS; i++) {
+        /* the first byte rules out most labels without a call */
+        if (s[0] != labels[i].label[0])
+            continue;
         len = strlen(labels[i].label);
         if (n < len || memcmp(s, labels[i].label, len) != 0)
             continue;
@@ -261,6 +270,15 @@ set_field(struct header *h, enum field f, const char *v, size_t n, int tz)
     *dst = utf8_clean(s, n);
 }
 
+/* has_colon: whether the line holds ':' or '：', without which no label
+ * can match; this spares the label scan of every position of the long
+ * first paragraph, which is tried as a header line too. */
+static int
+has_colon(const struct line *l)
+{
+    return memchr(l->s, ':', l->n) != NULL || contains(l, "\xEF\xBC\x9A");
+}
+
 /* labelled: reads "来源：X 作者：Y 发布时间：Z"; 0 if no label found. */
 static int
 labelled(const struct line *l, struct header *h, int tz)
@@ -269,6 +287,8 @@ labelled(const struct line *l, struct header *h, int tz)
     enum field f, cur = F_IGNORE;
     int found = 0;
 
+    if (!has_colon(l))
+        return 0;
     while (i < l->n) {
         int boundary = i == 0 || l->s[i - 1] == ' ' || l->s[i - 1] == '|' ||
                        (unsigned char)l->s[i - 1] >= 0x80;
