@@ -44,6 +44,28 @@ bad:
     return 1;
 }
 
+/* decode: utf8_decode with its common cases inline for the walks below.
+ * Chinese text is mostly three-byte sequences led by E1-EC, EE or EF,
+ * which need no overlong or surrogate check (those live behind E0 and
+ * ED); everything else takes the full path. */
+static inline size_t
+decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    if (n >= 3 && u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED &&
+        (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+              (uint32_t)(u[2] & 0x3F);
+        return 3;
+    }
+    return utf8_decode(s, n, cp);
+}
+
 size_t
 utf8_encode(uint32_t cp, char out[4])
 {
@@ -88,7 +110,7 @@ utf8_check(const char *s, size_t n)
             i++;
             continue;
         }
-        len = utf8_decode(s + i, n - i, &cp);
+        len = decode(s + i, n - i, &cp);
         if (is_bad(cp, len))
             return i;
         i += len;
@@ -114,14 +136,14 @@ utf8_prefix(const char *s, size_t n, size_t max_chars)
     uint32_t cp;
 
     while (i < n && chars < max_chars) {
-        i += utf8_decode(s + i, n - i, &cp);
+        i += decode(s + i, n - i, &cp);
         chars++;
     }
     return i;
 }
 
-int
-utf8_is_space(uint32_t cp)
+static inline int
+is_space(uint32_t cp)
 {
     switch (cp) {
     case ' ':
@@ -145,13 +167,25 @@ utf8_is_space(uint32_t cp)
     }
 }
 
-int
-utf8_is_xml_char(uint32_t cp)
+static inline int
+is_xml_char(uint32_t cp)
 {
     if (cp < 0x20)
         return cp == 0x9 || cp == 0xA || cp == 0xD;
     return cp <= 0xD7FF || (cp >= 0xE000 && cp <= 0xFFFD) ||
            (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+int
+utf8_is_space(uint32_t cp)
+{
+    return is_space(cp);
+}
+
+int
+utf8_is_xml_char(uint32_t cp)
+{
+    return is_xml_char(cp);
 }
 
 void
@@ -162,8 +196,8 @@ utf8_trim(const char **s, size_t *n)
     size_t len;
 
     while (p < end) {
-        len = utf8_decode(p, (size_t)(end - p), &cp);
-        if (!utf8_is_space(cp))
+        len = decode(p, (size_t)(end - p), &cp);
+        if (!is_space(cp))
             break;
         p += len;
     }
@@ -172,8 +206,8 @@ utf8_trim(const char **s, size_t *n)
 
         while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
             q--;
-        utf8_decode(q, (size_t)(end - q), &cp);
-        if (!utf8_is_space(cp))
+        decode(q, (size_t)(end - q), &cp);
+        if (!is_space(cp))
             break;
         end = q;
     }
@@ -203,9 +237,9 @@ append_filtered(struct buf *b, const char *s, size_t n, int collapse)
             i++;
             continue;
         }
-        len = utf8_decode(s + i, n - i, &cp);
-        if (!is_bad(cp, len) && utf8_is_xml_char(cp) &&
-            !(collapse && utf8_is_space(cp))) {
+        len = decode(s + i, n - i, &cp);
+        if (!is_bad(cp, len) && is_xml_char(cp) &&
+            !(collapse && is_space(cp))) {
             i += len;
             continue;
         }
@@ -217,7 +251,7 @@ append_filtered(struct buf *b, const char *s, size_t n, int collapse)
             any = 1;
             pending_space = 0;
         }
-        if (collapse && utf8_is_space(cp))
+        if (collapse && is_space(cp))
             pending_space = any;
         i += len;
         start = i;
