@@ -222,6 +222,28 @@ utf8_is_blank(const char *s, size_t n)
     return n == 0;
 }
 
+/* kept_run: the end of the run from i of characters that both filters
+ * keep as they are without decoding them: printable ASCII (but a space
+ * when collapsing), and the three-byte characters led by E4-EC or EE
+ * (U+4000-U+CFFF, U+E000-U+EFFF: the CJK ideographs among them), none of
+ * which is white space or outside XML 1.0. */
+static inline size_t
+kept_run(const char *s, size_t i, size_t n, int collapse)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    while (i < n) {
+        if (u[i] >= 0x20 && u[i] < 0x7F && !(collapse && u[i] == ' '))
+            i++;
+        else if (u[i] >= 0xE4 && u[i] <= 0xEE && u[i] != 0xED && n - i >= 3 &&
+                 (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80)
+            i += 3;
+        else
+            break;
+    }
+    return i;
+}
+
 /* append_filtered: the walk behind utf8_append_clean/_xml.  Runs of
  * characters that are kept are appended in one piece. */
 static int
@@ -231,12 +253,7 @@ append_filtered(struct buf *b, const char *s, size_t n, int collapse)
     int pending_space = 0, any = 0;
     uint32_t cp;
 
-    while (i < n) {
-        if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F &&
-            !(collapse && s[i] == ' ')) {
-            i++;
-            continue;
-        }
+    while ((i = kept_run(s, i, n, collapse)) < n) {
         len = decode(s + i, n - i, &cp);
         if (!is_bad(cp, len) && is_xml_char(cp) &&
             !(collapse && is_space(cp))) {
