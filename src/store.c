@@ -102,6 +102,8 @@ enum stmt_id {
     ST_GET,
     ST_EACH,
     ST_EACH_BRIEF,
+    ST_SAVEPOINT,
+    ST_RELEASE,
     ST_COUNT
 };
 
@@ -159,6 +161,8 @@ static const char *const sql[ST_COUNT] = {
         "a.summary, a.body") " ORDER BY a.published DESC, a.feed_id",
     [ST_EACH_BRIEF] =
         ARTICLE_COLUMNS("NULL, NULL") " ORDER BY a.published DESC, a.feed_id",
+    [ST_SAVEPOINT] = "SAVEPOINT file",
+    [ST_RELEASE] = "RELEASE file",
 };
 
 /* A one-entry cache per group kind: imports come in runs of the same
@@ -444,16 +448,22 @@ store_rollback(struct store *s)
     load_revision(s, &ignored);
 }
 
+/* Savepoints come once per imported file: prepared statements spare
+ * sqlite3_exec's parse of the same text each time. */
 int
 store_savepoint(struct store *s, struct err *err)
 {
-    return exec(s, "SAVEPOINT file", err);
+    sqlite3_stmt *st = stmt(s, ST_SAVEPOINT, err);
+
+    return st == NULL ? -1 : step_done(s, st, err, "savepoint");
 }
 
 int
 store_release(struct store *s, struct err *err)
 {
-    return exec(s, "RELEASE file", err);
+    sqlite3_stmt *st = stmt(s, ST_RELEASE, err);
+
+    return st == NULL ? -1 : step_done(s, st, err, "release savepoint");
 }
 
 void
