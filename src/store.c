@@ -23,6 +23,7 @@
 
 #include "tidings/article.h"
 #include "tidings/err.h"
+#include "tidings/hash.h"
 #include "tidings/xalloc.h"
 
 /* Each entry moves the schema from version i to i + 1. */
@@ -165,12 +166,21 @@ static const char *const sql[ST_COUNT] = {
     [ST_RELEASE] = "RELEASE file",
 };
 
-/* A one-entry cache per group kind: imports come in runs of the same
- * category and source.  Cleared on every rollback, since the row it names
- * may have been rolled back with it. */
-struct group_cache {
+/* A cache of group ids by name, one table per kind, so that an import
+ * looks each category, source and author up once rather than once per
+ * article.  Open addressing over GROUP_SLOTS slots, filled to half at
+ * most and then emptied, so its size is bounded whatever the input.
+ * Cleared on every rollback and prune, since a row it names may be gone. */
+#define GROUP_SLOTS 4096
+
+struct group_entry {
     char *name;
     int64_t id;
+};
+
+struct group_cache {
+    struct group_entry *slot; /* GROUP_SLOTS, or NULL until first use */
+    size_t used;
 };
 
 struct store {
@@ -371,13 +381,32 @@ fail:
 static void
 cache_clear(struct store *s)
 {
+    struct group_cache *c;
+    size_t j;
     int i;
 
     for (i = 0; i < 3; i++) {
-        free(s->cache[i].name);
-        s->cache[i].name = NULL;
-        s->cache[i].id = 0;
+        c = &s->cache[i];
+        for (j = 0; c->used > 0 && j < GROUP_SLOTS; j++) {
+            if (c->slot[j].name != NULL)
+                c->used--;
+            free(c->slot[j].name);
+            c->slot[j].name = NULL;
+        }
     }
+}
+
+/* cache_slot: the slot holding name, or the empty one where it goes. */
+static struct group_entry *
+cache_slot(struct group_cache *c, const char *name)
+{
+    size_t i = (size_t)hash64(name, strlen(name)) & (GROUP_SLOTS - 1);
+
+    if (c->slot == NULL)
+        c->slot = xcalloc(GROUP_SLOTS, sizeof(*c->slot));
+    while (c->slot[i].name != NULL && strcmp(c->slot[i].name, name) != 0)
+        i = (i + 1) & (GROUP_SLOTS - 1);
+    return &c->slot[i];
 }
 
 void
@@ -392,6 +421,8 @@ store_close(struct store *s)
     for (i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     cache_clear(s);
+    for (i = 0; i < 3; i++)
+        free(s->cache[i].slot);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -565,25 +596,30 @@ group_id(struct store *s, enum group_kind kind, const char *name, int64_t *id,
     static const enum stmt_id add[] = { ST_CATEGORY_ADD, ST_SOURCE_ADD,
                                         ST_AUTHOR_ADD };
     struct group_cache *c = &s->cache[kind];
+    struct group_entry *e;
     int rc;
 
     *id = 0;
     if (name == NULL || *name == '\0')
         return 0;
-    if (c->name != NULL && strcmp(c->name, name) == 0) {
-        *id = c->id;
+    if ((e = cache_slot(c, name))->name != NULL) {
+        *id = e->id;
         return 0;
     }
     if (kind == GROUP_CATEGORY)
         rc = category_id(s, name, id, err);
     else if ((rc = find_id(s, find[kind], name, id, err)) == 0 && *id == 0)
         rc = add_named(s, add[kind], name, id, err);
-    if (rc == 0) {
-        free(c->name);
-        c->name = xstrdup(name);
-        c->id = *id;
+    if (rc < 0)
+        return -1;
+    if (c->used >= GROUP_SLOTS / 2) {
+        cache_clear(s);
+        e = cache_slot(c, name);
     }
-    return rc;
+    e->name = xstrdup(name);
+    e->id = *id;
+    c->used++;
+    return 0;
 }
 
 static int
