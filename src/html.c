@@ -14,6 +14,9 @@ html_append_text(struct buf *b, const char *s, size_t n)
     const char *rep;
 
     for (i = 0; i < n; i++) {
+        /* every byte to escape is below '?', every non-ASCII byte above */
+        if ((unsigned char)s[i] > '>')
+            continue;
         switch (s[i]) {
         case '&':
             rep = "&amp;";
@@ -41,7 +44,11 @@ html_append_text(struct buf *b, const char *s, size_t n)
 int
 html_append_element(struct buf *b, const char *tag, const char *s, size_t n)
 {
-    buf_appendf(b, "<%s>", tag);
+    buf_putc(b, '<');
+    buf_puts(b, tag);
+    buf_putc(b, '>');
     html_append_text(b, s, n);
-    return buf_appendf(b, "</%s>", tag);
+    buf_puts(b, "</");
+    buf_puts(b, tag);
+    return buf_putc(b, '>');
 }
