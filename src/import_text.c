@@ -59,12 +59,16 @@ struct header {
 static int
 next(struct cursor *c, struct line *l)
 {
-    size_t end = c->pos;
+    const char *nl, *cr;
+    size_t end;
 
     if (c->pos >= c->n)
         return 0;
-    while (end < c->n && c->s[end] != '\n' && c->s[end] != '\r')
-        end++;
+    /* two memchr scans beat a byte loop over long paragraph lines */
+    nl = memchr(c->s + c->pos, '\n', c->n - c->pos);
+    end = nl ? (size_t)(nl - c->s) : c->n;
+    if ((cr = memchr(c->s + c->pos, '\r', end - c->pos)) != NULL)
+        end = (size_t)(cr - c->s);
     l->s = c->s + c->pos;
     l->n = end - c->pos;
     l->no = ++c->lineno;
@@ -425,9 +429,14 @@ last_cp(const char *s, size_t n, int skip_closing)
 static int
 is_heading(const char *s, size_t n)
 {
-    size_t chars = utf8_length(s, n);
+    size_t chars;
     uint32_t first, last;
 
+    /* s is cleaned, valid UTF-8, where no character takes more than 4
+     * bytes: a long paragraph need not be counted through */
+    if (n > 4 * MAX_HEADING_CHARS)
+        return 0;
+    chars = utf8_length(s, n);
     if (chars < 2 || chars > MAX_HEADING_CHARS)
         return 0;
     utf8_decode(s, n, &first);
