@@ -4,8 +4,13 @@
  * Files are collected and sorted first, so an import is reproducible and
  * can report progress against a total.  Each file is read whole up to
  * max_file_bytes (checked with fstat before reading, so a huge file costs
- * nothing) and is one savepoint inside the batch transaction: any failure
- * rolls back that file alone.
+ * nothing).  A file that may hold several articles is one savepoint inside
+ * the batch transaction, opened before its first article is stored: any
+ * failure rolls back that file alone.  A file of one article needs none:
+ * its importer stores it as its last step, so a rejected file has written
+ * nothing, and a store failure rolls back the whole batch anyway.  (A
+ * savepoint makes SQLite copy every page the file changes, which was half
+ * the store's work per article.)
  */
 #include "tidings/import.h"
 
@@ -36,14 +41,17 @@ typedef int (*import_parse_fn)(const char *s, size_t n,
                                const struct import_sink *sink, struct err *err);
 
 /* The importers.  `raw` ones get the file's bytes and read its declared
- * charset themselves (HTML meta, XML declaration); the others get UTF-8. */
+ * charset themselves (HTML meta, XML declaration); the others get UTF-8.
+ * `single` ones emit at most one article per file, as their last step,
+ * and so need no savepoint (see above). */
 static const struct importer {
     enum import_format format;
     const char *name;
     import_parse_fn parse;
     int raw;
+    int single;
 } importers[] = {
-    { IMPORT_TEXT, "text", import_text_parse, 0 },
+    { IMPORT_TEXT, "text", import_text_parse, 0, 1 },
 };
 
 struct file_list {
@@ -59,8 +67,10 @@ struct run {
     struct import_counts *counts;
     struct import_counts file; /* of the file being read */
     const char *path;
+    const struct importer *imp; /* of the file being read */
     int64_t mtime;
     int in_batch;
+    int in_savepoint; /* the file being read has one open */
     long batch_files;
 };
 
@@ -270,6 +280,11 @@ emit(void *arg, struct import_item *item, struct err *err)
     struct article *a = item->article;
     enum store_put res;
 
+    if (!r->imp->single && !r->in_savepoint) {
+        if (store_savepoint(r->store, err) < 0)
+            return -1;
+        r->in_savepoint = 1;
+    }
     fill_date(r, a);
     if (a->category == NULL && r->opts->category != NULL)
         a->category = xstrdup(r->opts->category);
@@ -308,6 +323,7 @@ parse_file(struct run *r, struct err *err)
     }
     if ((imp = sniff(raw.data, raw.len, r->opts, err)) == NULL)
         goto out;
+    r->imp = imp;
     if (imp->raw) {
         rc = imp->parse(raw.data, raw.len, r->opts, &sink, err);
         goto out;
@@ -346,8 +362,9 @@ batch_end(struct run *r, struct err *err)
     return store_commit(r->store, err);
 }
 
-/* import_one: one file in its own savepoint.  Returns -1 only when the
- * store itself failed; a rejected file is counted and reported. */
+/* import_one: one file, whole or not at all.  Returns -1 only when the
+ * store itself failed, and then the caller rolls back the batch; a
+ * rejected file is counted and reported. */
 static int
 import_one(struct run *r, const char *path, struct err *err)
 {
@@ -355,18 +372,20 @@ import_one(struct run *r, const char *path, struct err *err)
     int rejected;
 
     r->path = path;
+    r->in_savepoint = 0;
     memset(&r->file, 0, sizeof(r->file));
-    if (batch_begin(r, err) < 0 || store_savepoint(r->store, err) < 0)
+    if (batch_begin(r, err) < 0)
         return -1;
     rejected = parse_file(r, &why) < 0;
     if (rejected) {
-        store_rollback_to(r->store);
+        if (r->in_savepoint)
+            store_rollback_to(r->store);
         r->counts->rejected++;
         if (why.code == ERR_DB) {
             *err = why;
             return err_prefix(err, "%s", path);
         }
-    } else if (store_release(r->store, err) < 0) {
+    } else if (r->in_savepoint && store_release(r->store, err) < 0) {
         return -1;
     } else {
         r->counts->added += r->file.added;

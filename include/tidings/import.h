@@ -9,10 +9,12 @@
  * the store.
  *
  * Atomicity (SPEC 1.6): files are imported in batches of one transaction;
- * each file is a savepoint inside it, so a file is kept whole or not at
- * all, and a crash loses at most the batch in progress, never part of an
- * article.  Nothing here prints: outcomes are reported through
- * struct import_events.
+ * a file of several articles is a savepoint inside it, and a file of one
+ * is stored in one step, so a file is kept whole or not at all, and a
+ * crash loses at most the batch in progress, never part of an article.  A
+ * failure of the store itself rolls back the batch and stops the import.
+ * Nothing here prints: outcomes are reported through struct
+ * import_events.
  */
 
 #include <stddef.h>
