@@ -91,6 +91,21 @@ utf8_encode(uint32_t cp, char out[4])
     return 4;
 }
 
+/* is_cont2: whether both bytes are continuation bytes (10xxxxxx). */
+static inline int
+is_cont2(const unsigned char *u)
+{
+    return ((u[0] ^ 0x80) | (u[1] ^ 0x80)) < 0x40;
+}
+
+/* is_cjk3: a whole three-byte sequence led by E4-EC or EE at u. */
+static inline int
+is_cjk3(const unsigned char *u, size_t n)
+{
+    return n >= 3 && (unsigned char)(u[0] - 0xE4) <= 0x0A && u[0] != 0xED &&
+           is_cont2(u + 1);
+}
+
 /* is_bad: U+FFFD from a one-byte step is a decoding error; a real U+FFFD
  * in the text is three bytes long. */
 static int
@@ -108,6 +123,10 @@ utf8_check(const char *s, size_t n)
     while (i < n) {
         if ((unsigned char)s[i] < 0x80) {
             i++;
+            continue;
+        }
+        if (is_cjk3((const unsigned char *)s + i, n - i)) {
+            i += 3;
             continue;
         }
         len = decode(s + i, n - i, &cp);
@@ -233,11 +252,10 @@ kept_run(const char *s, size_t i, size_t n, int collapse)
     const unsigned char *u = (const unsigned char *)s;
 
     while (i < n) {
-        if (u[i] >= 0x20 && u[i] < 0x7F && !(collapse && u[i] == ' '))
-            i++;
-        else if (u[i] >= 0xE4 && u[i] <= 0xEE && u[i] != 0xED && n - i >= 3 &&
-                 (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80)
+        if (is_cjk3(u + i, n - i))
             i += 3;
+        else if (u[i] >= 0x20 && u[i] < 0x7F && !(collapse && u[i] == ' '))
+            i++;
         else
             break;
     }
