@@ -4,13 +4,12 @@
  * Files are collected and sorted first, so an import is reproducible and
  * can report progress against a total.  Each file is read whole up to
  * max_file_bytes (checked with fstat before reading, so a huge file costs
- * nothing).  A file that may hold several articles is one savepoint inside
- * the batch transaction, opened before its first article is stored: any
- * failure rolls back that file alone.  A file of one article needs none:
- * its importer stores it as its last step, so a rejected file has written
- * nothing, and a store failure rolls back the whole batch anyway.  (A
- * savepoint makes SQLite copy every page the file changes, which was half
- * the store's work per article.)
+ * nothing) and parsed whole into a struct parsed, its articles completed
+ * (date fallback, identity, hash, minted ids) and its warnings kept, before
+ * anything of it is stored.  So a rejected file writes nothing, and needs
+ * no savepoint: a savepoint made SQLite copy every page an article changed
+ * into its sub-journal, half the store's work per article.  A failure of
+ * the store itself stops the import and rolls back the batch.
  */
 #include "tidings/import.h"
 
@@ -41,22 +40,29 @@ typedef int (*import_parse_fn)(const char *s, size_t n,
                                const struct import_sink *sink, struct err *err);
 
 /* The importers.  `raw` ones get the file's bytes and read its declared
- * charset themselves (HTML meta, XML declaration); the others get UTF-8.
- * `single` ones emit at most one article per file, as their last step,
- * and so need no savepoint (see above). */
+ * charset themselves (HTML meta, XML declaration); the others get UTF-8. */
 static const struct importer {
     enum import_format format;
     const char *name;
     import_parse_fn parse;
     int raw;
-    int single;
 } importers[] = {
-    { IMPORT_TEXT, "text", import_text_parse, 0, 1 },
+    { IMPORT_TEXT, "text", import_text_parse, 0 },
 };
 
 struct file_list {
     char **v;
     size_t len, cap;
+};
+
+/* One file, read and parsed, waiting to be stored: its articles complete
+ * and in order, with the line each starts at, and its warnings. */
+struct parsed {
+    struct article *v;
+    int *line;
+    size_t len, cap;
+    struct buf warnings; /* messages, each ending in '\0' */
+    int64_t mtime;
 };
 
 /* One import in progress. */
@@ -65,12 +71,9 @@ struct run {
     const struct import_opts *opts;
     const struct import_events *ev;
     struct import_counts *counts;
-    struct import_counts file; /* of the file being read */
-    const char *path;
-    const struct importer *imp; /* of the file being read */
-    int64_t mtime;
+    const char *path;     /* of the file being read */
+    struct parsed parsed; /* of the file being read */
     int in_batch;
-    int in_savepoint; /* the file being read has one open */
     long batch_files;
 };
 
@@ -247,15 +250,34 @@ sniff(const char *s, size_t n, const struct import_opts *opts, struct err *err)
     return &importers[0];
 }
 
-/* ---- completing and storing an article --------------------------------- */
+/* ---- parsing a file into a struct parsed ------------------------------ */
 
 static void
-warn(void *arg, const char *msg)
+parsed_reset(struct parsed *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->len; i++)
+        article_release(&p->v[i]);
+    p->len = 0;
+    buf_reset(&p->warnings);
+}
+
+static void
+parsed_release(struct parsed *p)
+{
+    parsed_reset(p);
+    free(p->v);
+    free(p->line);
+    buf_release(&p->warnings);
+}
+
+static void
+note(void *arg, const char *msg)
 {
     struct run *r = arg;
 
-    if (r->ev && r->ev->warning)
-        r->ev->warning(r->ev->arg, r->path, msg);
+    buf_append(&r->parsed.warnings, msg, strlen(msg) + 1);
 }
 
 static void
@@ -270,26 +292,24 @@ fill_date(struct run *r, struct article *a)
         date_format_rfc3339(a->published, r->opts->tz_offset, day);
         snprintf(msg, sizeof(msg), "no date found, using --date %s", day);
     } else {
-        a->published = r->mtime;
+        a->published = r->parsed.mtime;
         date_format_rfc3339(a->published, r->opts->tz_offset, day);
         snprintf(msg, sizeof(msg),
                  "no date found, using the file's modification time %s", day);
     }
-    warn(r, msg);
+    note(r, msg);
 }
 
+/* collect: the sink's emit.  Completes the article and takes its strings
+ * into r->parsed, leaving item->article empty. */
 static int
-emit(void *arg, struct import_item *item, struct err *err)
+collect(void *arg, struct import_item *item, struct err *err)
 {
     struct run *r = arg;
+    struct parsed *p = &r->parsed;
     struct article *a = item->article;
-    enum store_put res;
 
-    if (!r->imp->single && !r->in_savepoint) {
-        if (store_savepoint(r->store, err) < 0)
-            return -1;
-        r->in_savepoint = 1;
-    }
+    (void)err;
     fill_date(r, a);
     if (a->category == NULL && r->opts->category != NULL)
         a->category = xstrdup(r->opts->category);
@@ -299,28 +319,32 @@ emit(void *arg, struct import_item *item, struct err *err)
         a->origin = xstrdup(r->path);
     article_compute_hash(a);
     article_mint(a, r->opts->host, item->id, r->opts->tz_offset);
-    if (store_put_article(r->store, a, r->opts->now, &res, err) < 0)
-        return item->line > 0 ? err_prefix(err, "line %d", item->line) : -1;
-    if (res == STORE_PUT_NEW)
-        r->file.added++;
-    else if (res == STORE_PUT_UPDATED)
-        r->file.updated++;
-    else
-        r->file.unchanged++;
+    if (p->len == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 4;
+        p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+        p->line = xreallocarray(p->line, p->cap, sizeof(*p->line));
+    }
+    p->line[p->len] = item->line;
+    p->v[p->len++] = *a;
+    article_init(a);
     return 0;
 }
 
 /* ---- the run ----------------------------------------------------------- */
 
+/* parse_file: reads and parses r->path into r->parsed (emptied first);
+ * on failure r->parsed holds no article. */
 static int
 parse_file(struct run *r, struct err *err)
 {
     const struct importer *imp;
     struct buf raw = BUF_INIT, text = BUF_INIT;
-    struct import_sink sink = { emit, warn, r };
+    struct import_sink sink = { collect, note, r };
     int rc = -1;
 
-    if (read_file(r->path, r->opts->max_file_bytes, &raw, &r->mtime, err) < 0)
+    parsed_reset(&r->parsed);
+    if (read_file(r->path, r->opts->max_file_bytes, &raw, &r->parsed.mtime,
+                  err) < 0)
         goto out;
     if (raw.len == 0) {
         err_set(err, ERR_PARSE, "empty file");
@@ -328,7 +352,6 @@ parse_file(struct run *r, struct err *err)
     }
     if ((imp = sniff(raw.data, raw.len, r->opts, err)) == NULL)
         goto out;
-    r->imp = imp;
     if (imp->raw) {
         rc = imp->parse(raw.data, raw.len, r->opts, &sink, err);
         goto out;
@@ -341,9 +364,51 @@ parse_file(struct run *r, struct err *err)
     buf_release(&raw);
     rc = imp->parse(text.data, text.len, r->opts, &sink, err);
 out:
+    if (rc < 0)
+        for (; r->parsed.len > 0; r->parsed.len--)
+            article_release(&r->parsed.v[r->parsed.len - 1]);
     buf_release(&raw);
     buf_release(&text);
     return rc;
+}
+
+/* ---- storing ----------------------------------------------------------- */
+
+/* store_parsed: puts the articles of r->parsed into the store, counting
+ * them into r->counts.  A failure is the store's: the caller rolls back
+ * the batch. */
+static int
+store_parsed(struct run *r, struct err *err)
+{
+    struct parsed *p = &r->parsed;
+    enum store_put res;
+    size_t i;
+
+    for (i = 0; i < p->len; i++) {
+        if (store_put_article(r->store, &p->v[i], r->opts->now, &res, err) < 0)
+            return p->line[i] > 0 ? err_prefix(err, "line %d", p->line[i]) : -1;
+        if (res == STORE_PUT_NEW)
+            r->counts->added++;
+        else if (res == STORE_PUT_UPDATED)
+            r->counts->updated++;
+        else
+            r->counts->unchanged++;
+    }
+    return 0;
+}
+
+/* report: the warnings of r->parsed, then the file's outcome. */
+static void
+report(struct run *r, const struct err *why)
+{
+    const char *w = r->parsed.warnings.data;
+    const char *end = w + r->parsed.warnings.len;
+
+    for (; r->ev && r->ev->warning && w < end; w += strlen(w) + 1)
+        r->ev->warning(r->ev->arg, r->path, w);
+    r->counts->files_done++;
+    if (r->ev && r->ev->file_done)
+        r->ev->file_done(r->ev->arg, r->path, r->counts, why);
 }
 
 static int
@@ -374,32 +439,19 @@ static int
 import_one(struct run *r, const char *path, struct err *err)
 {
     struct err why = ERR_INIT;
-    int rejected;
 
     r->path = path;
-    r->in_savepoint = 0;
-    memset(&r->file, 0, sizeof(r->file));
     if (batch_begin(r, err) < 0)
         return -1;
-    rejected = parse_file(r, &why) < 0;
-    if (rejected) {
-        if (r->in_savepoint)
-            store_rollback_to(r->store);
+    if (parse_file(r, &why) < 0) {
         r->counts->rejected++;
-        if (why.code == ERR_DB) {
-            *err = why;
-            return err_prefix(err, "%s", path);
-        }
-    } else if (r->in_savepoint && store_release(r->store, err) < 0) {
-        return -1;
+        report(r, &why);
+    } else if (store_parsed(r, err) < 0) {
+        r->counts->rejected++;
+        return err_prefix(err, "%s", path);
     } else {
-        r->counts->added += r->file.added;
-        r->counts->updated += r->file.updated;
-        r->counts->unchanged += r->file.unchanged;
+        report(r, NULL);
     }
-    r->counts->files_done++;
-    if (r->ev && r->ev->file_done)
-        r->ev->file_done(r->ev->arg, path, r->counts, rejected ? &why : NULL);
     if (++r->batch_files >= r->opts->batch_files)
         return batch_end(r, err);
     return 0;
@@ -416,6 +468,7 @@ import_run(struct store *store, const struct import_opts *opts,
     int rc = 0;
 
     memset(&r, 0, sizeof(r));
+    r.parsed.warnings = (struct buf)BUF_INIT;
     r.store = store;
     r.opts = opts;
     r.ev = events;
@@ -434,6 +487,7 @@ import_run(struct store *store, const struct import_opts *opts,
         rc = batch_end(&r, err);
     else if (r.in_batch)
         store_rollback(store);
+    parsed_release(&r.parsed);
     list_free(&files);
     return rc;
 }

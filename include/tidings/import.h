@@ -9,12 +9,11 @@
  * the store.
  *
  * Atomicity (SPEC 1.6): files are imported in batches of one transaction;
- * a file of several articles is a savepoint inside it, and a file of one
- * is stored in one step, so a file is kept whole or not at all, and a
- * crash loses at most the batch in progress, never part of an article.  A
- * failure of the store itself rolls back the batch and stops the import.
- * Nothing here prints: outcomes are reported through struct
- * import_events.
+ * a file is parsed whole before any of it is stored, so a rejected file
+ * writes nothing and a file is kept whole or not at all, and a crash loses
+ * at most the batch in progress, never part of an article.  A failure of
+ * the store itself rolls back the batch and stops the import.  Nothing
+ * here prints: outcomes are reported through struct import_events.
  */
 
 #include <stddef.h>
@@ -59,8 +58,11 @@ struct import_item {
 };
 
 /* The importers call emit once per article; a non-zero return stops them
- * and is passed back.  warn reports something the user should know that
- * does not reject the file. */
+ * and is passed back.  emit may take the strings of item->article, leaving
+ * it empty (as after article_release), so an importer must not read it
+ * again after the call; releasing it is still the importer's job.  warn
+ * reports something the user should know that does not reject the
+ * file. */
 struct import_sink {
     int (*emit)(void *arg, struct import_item *item, struct err *err);
     void (*warn)(void *arg, const char *msg);
