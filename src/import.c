@@ -2,20 +2,27 @@
  * import: walk, read, sniff, decode, parse, complete, store.
  *
  * Files are collected and sorted first, so an import is reproducible and
- * can report progress against a total.  Each file is read whole up to
- * max_file_bytes (checked with fstat before reading, so a huge file costs
- * nothing) and parsed whole into a struct parsed, its articles completed
- * (date fallback, identity, hash, minted ids) and its warnings kept, before
- * anything of it is stored.  So a rejected file writes nothing, and needs
- * no savepoint: a savepoint made SQLite copy every page an article changed
- * into its sub-journal, half the store's work per article.  A failure of
- * the store itself stops the import and rolls back the batch.
+ * can report progress against a total.  Two threads share the work: a
+ * reader reads each file whole up to max_file_bytes (checked with fstat
+ * before reading, so a huge file costs nothing), decodes and parses it
+ * into a struct parsed, its articles completed (date fallback, identity,
+ * hash, minted ids) and its warnings kept; the calling thread, which alone
+ * touches the store and calls the events, takes them in order through a
+ * bounded queue and stores them.  Parsing and SQLite's work then overlap,
+ * and the memory between them is bounded by the queue.
+ *
+ * A file is stored only once it has parsed whole, so a rejected file
+ * writes nothing, and needs no savepoint: a savepoint made SQLite copy
+ * every page an article changed into its sub-journal, half the store's
+ * work per article.  A failure of the store itself stops the import and
+ * rolls back the batch.
  */
 #include "tidings/import.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +36,7 @@
 #include "tidings/date.h"
 #include "tidings/err.h"
 #include "tidings/import_text.h"
+#include "tidings/queue.h"
 #include "tidings/store.h"
 #include "tidings/utf8.h"
 #include "tidings/xalloc.h"
@@ -55,24 +63,40 @@ struct file_list {
     size_t len, cap;
 };
 
+/* How many parsed files, and how many of their bytes, may wait between
+ * the threads: enough to ride out a slow file on either side. */
+#define QUEUE_FILES 64
+#define QUEUE_BYTES (8u << 20)
+
 /* One file, read and parsed, waiting to be stored: its articles complete
- * and in order, with the line each starts at, and its warnings. */
+ * and in order, with the line each starts at, its warnings, or why it was
+ * rejected. */
 struct parsed {
+    const char *path;
     struct article *v;
     int *line;
     size_t len, cap;
+    size_t bytes;        /* held by the articles, for the queue's bound */
     struct buf warnings; /* messages, each ending in '\0' */
     int64_t mtime;
+    int rejected;
+    struct err why;
 };
 
-/* One import in progress. */
+/* The reader thread. */
+struct reader {
+    const struct import_opts *opts;
+    const struct file_list *files;
+    struct queue *queue;
+    struct parsed *cur; /* the file being read */
+};
+
+/* The storing side of an import in progress. */
 struct run {
     struct store *store;
     const struct import_opts *opts;
     const struct import_events *ev;
     struct import_counts *counts;
-    const char *path;     /* of the file being read */
-    struct parsed parsed; /* of the file being read */
     int in_batch;
     long batch_files;
 };
@@ -250,137 +274,177 @@ sniff(const char *s, size_t n, const struct import_opts *opts, struct err *err)
     return &importers[0];
 }
 
-/* ---- parsing a file into a struct parsed ------------------------------ */
+/* ---- parsing a file into a struct parsed (the reader thread) ---------- */
 
-static void
-parsed_reset(struct parsed *p)
+static struct parsed *
+parsed_new(const char *path)
 {
-    size_t i;
+    struct parsed *p = xcalloc(1, sizeof(*p));
 
-    for (i = 0; i < p->len; i++)
-        article_release(&p->v[i]);
-    p->len = 0;
-    buf_reset(&p->warnings);
+    p->path = path;
+    p->warnings = (struct buf)BUF_INIT;
+    return p;
 }
 
 static void
-parsed_release(struct parsed *p)
+parsed_drop_articles(struct parsed *p)
 {
-    parsed_reset(p);
+    for (; p->len > 0; p->len--)
+        article_release(&p->v[p->len - 1]);
+}
+
+static void
+parsed_free(struct parsed *p)
+{
+    if (p == NULL)
+        return;
+    parsed_drop_articles(p);
     free(p->v);
     free(p->line);
     buf_release(&p->warnings);
+    free(p);
 }
 
 static void
 note(void *arg, const char *msg)
 {
-    struct run *r = arg;
+    struct reader *rd = arg;
 
-    buf_append(&r->parsed.warnings, msg, strlen(msg) + 1);
+    buf_append(&rd->cur->warnings, msg, strlen(msg) + 1);
 }
 
 static void
-fill_date(struct run *r, struct article *a)
+fill_date(struct reader *rd, struct article *a)
 {
     char day[DATE_MAX], msg[128];
 
     if (a->published != 0)
         return;
-    if (r->opts->has_date) {
-        a->published = r->opts->date;
-        date_format_rfc3339(a->published, r->opts->tz_offset, day);
+    if (rd->opts->has_date) {
+        a->published = rd->opts->date;
+        date_format_rfc3339(a->published, rd->opts->tz_offset, day);
         snprintf(msg, sizeof(msg), "no date found, using --date %s", day);
     } else {
-        a->published = r->parsed.mtime;
-        date_format_rfc3339(a->published, r->opts->tz_offset, day);
+        a->published = rd->cur->mtime;
+        date_format_rfc3339(a->published, rd->opts->tz_offset, day);
         snprintf(msg, sizeof(msg),
                  "no date found, using the file's modification time %s", day);
     }
-    note(r, msg);
+    note(rd, msg);
+}
+
+/* weight: the heap bytes an article holds, near enough. */
+static size_t
+weight(const struct article *a)
+{
+    const char *const s[] = { a->key,    a->feed_id, a->slug,  a->url,
+                              a->title,  a->summary, a->body,  a->category,
+                              a->source, a->author,  a->origin };
+    size_t i, n = sizeof(*a);
+
+    for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+        n += s[i] ? strlen(s[i]) + 1 : 0;
+    return n;
 }
 
 /* collect: the sink's emit.  Completes the article and takes its strings
- * into r->parsed, leaving item->article empty. */
+ * into the parsed file, leaving item->article empty. */
 static int
 collect(void *arg, struct import_item *item, struct err *err)
 {
-    struct run *r = arg;
-    struct parsed *p = &r->parsed;
+    struct reader *rd = arg;
+    struct parsed *p = rd->cur;
     struct article *a = item->article;
 
     (void)err;
-    fill_date(r, a);
-    if (a->category == NULL && r->opts->category != NULL)
-        a->category = xstrdup(r->opts->category);
+    fill_date(rd, a);
+    if (a->category == NULL && rd->opts->category != NULL)
+        a->category = xstrdup(rd->opts->category);
     if (a->key == NULL)
         article_set_key(a, item->id, item->guid);
     if (a->origin == NULL)
-        a->origin = xstrdup(r->path);
+        a->origin = xstrdup(p->path);
     article_compute_hash(a);
-    article_mint(a, r->opts->host, item->id, r->opts->tz_offset);
+    article_mint(a, rd->opts->host, item->id, rd->opts->tz_offset);
     if (p->len == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 4;
         p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
         p->line = xreallocarray(p->line, p->cap, sizeof(*p->line));
     }
     p->line[p->len] = item->line;
+    p->bytes += weight(a);
     p->v[p->len++] = *a;
     article_init(a);
     return 0;
 }
 
-/* ---- the run ----------------------------------------------------------- */
-
-/* parse_file: reads and parses r->path into r->parsed (emptied first);
- * on failure r->parsed holds no article. */
+/* parse_file: reads and parses rd->cur's file into it; on failure it
+ * holds no article. */
 static int
-parse_file(struct run *r, struct err *err)
+parse_file(struct reader *rd, struct err *err)
 {
     const struct importer *imp;
+    const struct import_opts *o = rd->opts;
+    struct parsed *p = rd->cur;
     struct buf raw = BUF_INIT, text = BUF_INIT;
-    struct import_sink sink = { collect, note, r };
+    struct import_sink sink = { collect, note, rd };
     int rc = -1;
 
-    parsed_reset(&r->parsed);
-    if (read_file(r->path, r->opts->max_file_bytes, &raw, &r->parsed.mtime,
-                  err) < 0)
+    if (read_file(p->path, o->max_file_bytes, &raw, &p->mtime, err) < 0)
         goto out;
     if (raw.len == 0) {
         err_set(err, ERR_PARSE, "empty file");
         goto out;
     }
-    if ((imp = sniff(raw.data, raw.len, r->opts, err)) == NULL)
+    if ((imp = sniff(raw.data, raw.len, o, err)) == NULL)
         goto out;
     if (imp->raw) {
-        rc = imp->parse(raw.data, raw.len, r->opts, &sink, err);
+        rc = imp->parse(raw.data, raw.len, o, &sink, err);
         goto out;
     }
-    buf_init(&text, r->opts->max_file_bytes * 2);
-    if (charset_to_utf8(raw.data, raw.len, r->opts->encoding, &text, NULL,
-                        err) < 0 ||
+    buf_init(&text, o->max_file_bytes * 2);
+    if (charset_to_utf8(raw.data, raw.len, o->encoding, &text, NULL, err) < 0 ||
         check_text(text.data, text.len, err) < 0)
         goto out;
     buf_release(&raw);
-    rc = imp->parse(text.data, text.len, r->opts, &sink, err);
+    rc = imp->parse(text.data, text.len, o, &sink, err);
 out:
     if (rc < 0)
-        for (; r->parsed.len > 0; r->parsed.len--)
-            article_release(&r->parsed.v[r->parsed.len - 1]);
+        parsed_drop_articles(p);
     buf_release(&raw);
     buf_release(&text);
     return rc;
 }
 
+/* read_all: the reader thread.  Parses every file in order into the
+ * queue, and closes it; stops early when the storing side stops it. */
+static void *
+read_all(void *arg)
+{
+    struct reader *rd = arg;
+    size_t i;
+
+    for (i = 0; i < rd->files->len; i++) {
+        rd->cur = parsed_new(rd->files->v[i]);
+        rd->cur->rejected = parse_file(rd, &rd->cur->why) < 0;
+        if (queue_put(rd->queue, rd->cur, rd->cur->bytes) < 0) {
+            parsed_free(rd->cur);
+            break;
+        }
+    }
+    rd->cur = NULL;
+    queue_close(rd->queue);
+    return NULL;
+}
+
 /* ---- storing ----------------------------------------------------------- */
 
-/* store_parsed: puts the articles of r->parsed into the store, counting
- * them into r->counts.  A failure is the store's: the caller rolls back
- * the batch. */
+/* store_parsed: puts the articles of p into the store, counting them
+ * into r->counts.  A failure is the store's: the caller rolls back the
+ * batch. */
 static int
-store_parsed(struct run *r, struct err *err)
+store_parsed(struct run *r, const struct parsed *p, struct err *err)
 {
-    struct parsed *p = &r->parsed;
     enum store_put res;
     size_t i;
 
@@ -397,18 +461,17 @@ store_parsed(struct run *r, struct err *err)
     return 0;
 }
 
-/* report: the warnings of r->parsed, then the file's outcome. */
+/* report: the warnings of p, then the file's outcome. */
 static void
-report(struct run *r, const struct err *why)
+report(struct run *r, const struct parsed *p, const struct err *why)
 {
-    const char *w = r->parsed.warnings.data;
-    const char *end = w + r->parsed.warnings.len;
+    const char *w = p->warnings.data, *end = w + p->warnings.len;
 
     for (; r->ev && r->ev->warning && w < end; w += strlen(w) + 1)
-        r->ev->warning(r->ev->arg, r->path, w);
+        r->ev->warning(r->ev->arg, p->path, w);
     r->counts->files_done++;
     if (r->ev && r->ev->file_done)
-        r->ev->file_done(r->ev->arg, r->path, r->counts, why);
+        r->ev->file_done(r->ev->arg, p->path, r->counts, why);
 }
 
 static int
@@ -432,29 +495,44 @@ batch_end(struct run *r, struct err *err)
     return store_commit(r->store, err);
 }
 
-/* import_one: one file, whole or not at all.  Returns -1 only when the
- * store itself failed, and then the caller rolls back the batch; a
- * rejected file is counted and reported. */
+/* import_one: stores one parsed file, whole or not at all.  Returns -1
+ * only when the store itself failed, and then the caller rolls back the
+ * batch; a rejected file is counted and reported. */
 static int
-import_one(struct run *r, const char *path, struct err *err)
+import_one(struct run *r, struct parsed *p, struct err *err)
 {
-    struct err why = ERR_INIT;
-
-    r->path = path;
     if (batch_begin(r, err) < 0)
         return -1;
-    if (parse_file(r, &why) < 0) {
+    if (p->rejected) {
         r->counts->rejected++;
-        report(r, &why);
-    } else if (store_parsed(r, err) < 0) {
+        report(r, p, &p->why);
+    } else if (store_parsed(r, p, err) < 0) {
         r->counts->rejected++;
-        return err_prefix(err, "%s", path);
+        return err_prefix(err, "%s", p->path);
     } else {
-        report(r, NULL);
+        report(r, p, NULL);
     }
     if (++r->batch_files >= r->opts->batch_files)
         return batch_end(r, err);
     return 0;
+}
+
+/* store_all: the calling thread's side: every parsed file in order. */
+static int
+store_all(struct run *r, struct queue *q, struct err *err)
+{
+    struct parsed *p;
+    int rc = 0;
+
+    while (rc == 0 && (p = queue_take(q)) != NULL) {
+        rc = import_one(r, p, err);
+        parsed_free(p);
+    }
+    if (rc == 0)
+        return batch_end(r, err);
+    if (r->in_batch)
+        store_rollback(r->store);
+    return rc;
 }
 
 int
@@ -463,12 +541,13 @@ import_run(struct store *store, const struct import_opts *opts,
            struct import_counts *counts, struct err *err)
 {
     struct file_list files = { NULL, 0, 0 };
+    struct reader rd;
     struct run r;
+    pthread_t thread;
     size_t i;
-    int rc = 0;
+    int rc;
 
     memset(&r, 0, sizeof(r));
-    r.parsed.warnings = (struct buf)BUF_INIT;
     r.store = store;
     r.opts = opts;
     r.ev = events;
@@ -481,13 +560,20 @@ import_run(struct store *store, const struct import_opts *opts,
         qsort(files.v + first, files.len - first, sizeof(*files.v), cmp_path);
     }
     counts->files_total = (long)files.len;
-    for (i = 0; i < files.len && rc == 0; i++)
-        rc = import_one(&r, files.v[i], err);
-    if (rc == 0)
-        rc = batch_end(&r, err);
-    else if (r.in_batch)
-        store_rollback(store);
-    parsed_release(&r.parsed);
+    rd.opts = opts;
+    rd.files = &files;
+    rd.queue = queue_new(QUEUE_FILES, QUEUE_BYTES);
+    rd.cur = NULL;
+    if ((rc = pthread_create(&thread, NULL, read_all, &rd)) != 0) {
+        rc = err_set(err, ERR_IO, "cannot start a thread: %s", strerror(rc));
+    } else {
+        if ((rc = store_all(&r, rd.queue, err)) < 0)
+            queue_stop(rd.queue);
+        pthread_join(thread, NULL);
+    }
+    while ((rd.cur = queue_take(rd.queue)) != NULL)
+        parsed_free(rd.cur);
+    queue_free(rd.queue);
     list_free(&files);
     return rc;
 }

@@ -171,8 +171,45 @@ kill_mid_import(void)
     CHECK_INT_EQ(whole, n);
 }
 
+/* A store failure (here a second article with the same URL, so the same
+ * feed id, under another id) stops the import: the batch it happened in
+ * is rolled back, the ones before stay, and the reader, which is far
+ * ahead with thousands of files left, is stopped rather than waited for. */
+static void
+store_failure_stops_import(void)
+{
+    struct err err = ERR_INIT;
+    struct test_proc p;
+    long articles = 0;
+    int i, whole = 0, n = test_slow() ? 400 : 2000;
+    char fm[160];
+
+    CHECK(test_conf("[import]\nbatch_files = 50") != NULL);
+    CHECK(mkdir(test_path("in"), 0755) == 0);
+    for (i = 0; i < n; i++)
+        CHECK(write_page("in", i) == 0);
+    for (i = 3; i <= 130; i += 127) {
+        snprintf(fm, sizeof(fm),
+                 "---\nid: clash-%d\nurl: https://example.org/same\n---\n"
+                 "首页 > 新闻\n第%d号文章\n\n正文。\n",
+                 i, i);
+        CHECK(test_write_str(test_path("in/%05d.txt", i), fm) == 0);
+    }
+    CHECK(test_tidings(&p, "import", test_path("in"), NULL) == 0);
+    CHECK_INT_EQ(p.status, 1);
+    CHECK_MSG(strstr(p.err.data, "import stopped: ") != NULL &&
+                  strstr(p.err.data, "00130.txt") != NULL &&
+                  strstr(p.err.data, "feed_id") != NULL,
+              "%s", p.err.data);
+    test_proc_release(&p);
+    CHECK_MSG(check_store(&articles, &whole, &err) == 0, "%s", err.msg);
+    CHECK_INT_EQ(articles, 100);
+    CHECK_INT_EQ(whole, 99); /* 00003.txt is the short page */
+}
+
 const struct test tests_import_atomic[] = {
     { "bad_file_mid_batch", bad_file_mid_batch },
     { "kill_mid_import", kill_mid_import },
+    { "store_failure_stops_import", store_failure_stops_import },
     { NULL, NULL },
 };
