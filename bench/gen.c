@@ -37,6 +37,7 @@
 #define SUMMARY_CHARS 140
 #define TZ_OFFSET     (8 * 3600)
 #define MAX_CATEGORY  64
+#define BATCH_FILES   10000 /* tidings' default [import] batch_files */
 
 /* Leaf categories; their ancestors are categories too. */
 static const char *const categories[20] = {
@@ -406,8 +407,8 @@ csv_field(FILE *f, const char *s, int last)
 /* csv_row: every column of the articles table, in its order, since
  * .import fills them all; id is the store's rowid, counted from 1.  url is
  * empty (the shell's .import cannot write NULL); imported and changed are
- * a fixed wall-clock time and revision the batch of 1000 the row is in,
- * which is what tidings writes apart from the clock. */
+ * a fixed wall-clock time and revision the batch of BATCH_FILES the row is
+ * in, which is what tidings writes apart from the clock. */
 static void
 csv_row(FILE *f, struct ids *ids, const struct item *it, size_t index, long now)
 {
@@ -429,7 +430,7 @@ csv_row(FILE *f, struct ids *ids, const struct item *it, size_t index, long now)
             (long long)a->published, (long long)a->updated);
     csv_field(f, a->hash, 0);
     csv_field(f, a->origin, 0);
-    fprintf(f, "%ld,%ld,%zu\n", now, now, index / 1000 + 1);
+    fprintf(f, "%ld,%ld,%zu\n", now, now, index / BATCH_FILES + 1);
 }
 
 static int

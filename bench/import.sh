@@ -103,8 +103,9 @@ sqlite3 "$T/tidings.db" ".schema articles" >"$T/schema.sql"
 awk -v n="$N" -v p="$PAGE_BYTES" -v c="$CSV_BYTES" 'BEGIN {
     printf "input: %d page-text files, %.1f MB (%.0f bytes each); CSV %.1f MB\n",
            n, p / 1e6, p / n, c / 1e6 }'
+BATCH=$("$TIDINGS" help config | awk '$1 == "batch_files" { getline; print $2 }' | tr -d ,)
 echo "tidings: $("$TIDINGS" --version 2>&1 | head -n 1), 'tidings import DIR' into a new store" \
-    "(WAL, batch_files = 1000 by default)"
+    "(default configuration: WAL, 8 KiB pages, batch_files = $BATCH)"
 # What a new database file gets from the shell by default.
 sqlite3 "$T/probe.db" "PRAGMA journal_mode; PRAGMA synchronous; PRAGMA page_size;
     PRAGMA cache_size; CREATE TABLE t(x)" | tr '\n' ' ' >"$T/probe"
