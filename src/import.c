@@ -1,15 +1,17 @@
 /*
  * import: walk, read, sniff, decode, parse, complete, store.
  *
- * Files are collected and sorted first, so an import is reproducible and
- * can report progress against a total.  Two threads share the work: a
- * reader reads each file whole up to max_file_bytes (checked with fstat
- * before reading, so a huge file costs nothing), decodes and parses it
- * into a struct parsed, its articles completed (date fallback, identity,
- * hash, minted ids) and its warnings kept; the calling thread, which alone
- * touches the store and calls the events, takes them in order through a
- * bounded queue and stores them.  Parsing and SQLite's work then overlap,
- * and the memory between them is bounded by the queue.
+ * Files come from a walk (walk.c) in a fixed order, so an import is
+ * reproducible; they are counted first to report progress against a
+ * total, without being kept, so memory does not grow with their number.
+ * Two threads share the work: a reader reads each file whole up to
+ * max_file_bytes (checked with fstat before reading, so a huge file costs
+ * nothing), decodes and parses it into a struct parsed, its articles
+ * completed (date fallback, identity, hash, minted ids) and its warnings
+ * kept; the calling thread, which alone touches the store and calls the
+ * events, takes them in order through a bounded queue and stores them.
+ * Parsing and SQLite's work then overlap, and the memory between them is
+ * bounded by the queue.
  *
  * A file is stored only once it has parsed whole, so a rejected file
  * writes nothing, and needs no savepoint: a savepoint made SQLite copy
@@ -19,7 +21,6 @@
  */
 #include "tidings/import.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -39,9 +40,8 @@
 #include "tidings/queue.h"
 #include "tidings/store.h"
 #include "tidings/utf8.h"
+#include "tidings/walk.h"
 #include "tidings/xalloc.h"
-
-#define MAX_DEPTH 64
 
 typedef int (*import_parse_fn)(const char *s, size_t n,
                                const struct import_opts *opts,
@@ -58,11 +58,6 @@ static const struct importer {
     { IMPORT_TEXT, "text", import_text_parse, 0 },
 };
 
-struct file_list {
-    char **v;
-    size_t len, cap;
-};
-
 /* How many parsed files, and how many of their bytes, may wait between
  * the threads: enough to ride out a slow file on either side. */
 #define QUEUE_FILES 64
@@ -72,7 +67,7 @@ struct file_list {
  * and in order, with the line each starts at, its warnings, or why it was
  * rejected. */
 struct parsed {
-    const char *path;
+    char *path;
     struct article *v;
     int *line;
     size_t len, cap;
@@ -86,7 +81,7 @@ struct parsed {
 /* The reader thread. */
 struct reader {
     const struct import_opts *opts;
-    const struct file_list *files;
+    struct walk *walk;
     struct queue *queue;
     struct parsed *cur; /* the file being read */
 };
@@ -110,62 +105,6 @@ import_parse_format(const char *name)
         if (strcmp(importers[i].name, name) == 0)
             return (int)importers[i].format;
     return -1;
-}
-
-/* ---- collecting files -------------------------------------------------- */
-
-static void
-list_add(struct file_list *l, char *path)
-{
-    if (l->len == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
-    }
-    l->v[l->len++] = path;
-}
-
-static void
-list_free(struct file_list *l)
-{
-    size_t i;
-
-    for (i = 0; i < l->len; i++)
-        free(l->v[i]);
-    free(l->v);
-}
-
-static int
-cmp_path(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* walk: adds path, or the files below it (hidden ones skipped).  A path
- * that cannot be read is still listed, so that it is reported when it is
- * opened. */
-static void
-walk(struct file_list *l, const char *path, int depth)
-{
-    struct dirent *de;
-    struct stat sb;
-    DIR *d;
-
-    if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode) || depth > MAX_DEPTH ||
-        (d = opendir(path)) == NULL) {
-        list_add(l, xstrdup(path));
-        return;
-    }
-    while ((de = readdir(d)) != NULL) {
-        struct buf child = BUF_INIT;
-
-        if (de->d_name[0] == '.')
-            continue;
-        buf_appendf(&child, "%s%s%s", path,
-                    path[strlen(path) - 1] == '/' ? "" : "/", de->d_name);
-        walk(l, child.data, depth + 1);
-        buf_release(&child);
-    }
-    closedir(d);
 }
 
 /* ---- reading one file -------------------------------------------------- */
@@ -281,7 +220,7 @@ parsed_new(const char *path)
 {
     struct parsed *p = xcalloc(1, sizeof(*p));
 
-    p->path = path;
+    p->path = xstrdup(path);
     p->warnings = (struct buf)BUF_INIT;
     return p;
 }
@@ -301,6 +240,7 @@ parsed_free(struct parsed *p)
     parsed_drop_articles(p);
     free(p->v);
     free(p->line);
+    free(p->path);
     buf_release(&p->warnings);
     free(p);
 }
@@ -422,10 +362,10 @@ static void *
 read_all(void *arg)
 {
     struct reader *rd = arg;
-    size_t i;
+    const char *path;
 
-    for (i = 0; i < rd->files->len; i++) {
-        rd->cur = parsed_new(rd->files->v[i]);
+    while ((path = walk_next(rd->walk)) != NULL) {
+        rd->cur = parsed_new(path);
         rd->cur->rejected = parse_file(rd, &rd->cur->why) < 0;
         if (queue_put(rd->queue, rd->cur, rd->cur->bytes) < 0) {
             parsed_free(rd->cur);
@@ -540,11 +480,9 @@ import_run(struct store *store, const struct import_opts *opts,
            char *const *paths, int npaths, const struct import_events *events,
            struct import_counts *counts, struct err *err)
 {
-    struct file_list files = { NULL, 0, 0 };
     struct reader rd;
     struct run r;
     pthread_t thread;
-    size_t i;
     int rc;
 
     memset(&r, 0, sizeof(r));
@@ -553,15 +491,9 @@ import_run(struct store *store, const struct import_opts *opts,
     r.ev = events;
     r.counts = counts;
     memset(counts, 0, sizeof(*counts));
-    for (i = 0; i < (size_t)npaths; i++) {
-        size_t first = files.len;
-
-        walk(&files, paths[i], 0);
-        qsort(files.v + first, files.len - first, sizeof(*files.v), cmp_path);
-    }
-    counts->files_total = (long)files.len;
+    counts->files_total = (long)walk_count(paths, npaths);
     rd.opts = opts;
-    rd.files = &files;
+    rd.walk = walk_new(paths, npaths);
     rd.queue = queue_new(QUEUE_FILES, QUEUE_BYTES);
     rd.cur = NULL;
     if ((rc = pthread_create(&thread, NULL, read_all, &rd)) != 0) {
@@ -574,6 +506,6 @@ import_run(struct store *store, const struct import_opts *opts,
     while ((rd.cur = queue_take(rd.queue)) != NULL)
         parsed_free(rd.cur);
     queue_free(rd.queue);
-    list_free(&files);
+    walk_free(rd.walk);
     return rc;
 }
