@@ -84,7 +84,13 @@ struct reader {
     struct walk *walk;
     struct queue *queue;
     struct parsed *cur; /* the file being read */
+    struct buf raw;     /* its bytes */
+    struct buf text;    /* and as UTF-8 */
 };
+
+/* Buffers up to this size are kept from one file to the next, sparing
+ * an allocation and its page faults per file; larger ones are freed. */
+#define KEEP_BYTES (1u << 20)
 
 /* The storing side of an import in progress. */
 struct run {
@@ -109,6 +115,8 @@ import_parse_format(const char *name)
 
 /* ---- reading one file -------------------------------------------------- */
 
+/* read_file: path's bytes into out, which is emptied first and whose cap
+ * should be max; *mtime gets the file's modification time. */
 static int
 read_file(const char *path, size_t max, struct buf *out, int64_t *mtime,
           struct err *err)
@@ -133,7 +141,7 @@ read_file(const char *path, size_t max, struct buf *out, int64_t *mtime,
         goto out;
     }
     *mtime = (int64_t)sb.st_mtime;
-    buf_init(out, max);
+    buf_reset(out);
     if (buf_grow(out, (size_t)sb.st_size) < 0)
         goto limit;
     for (;;) {
@@ -318,6 +326,16 @@ collect(void *arg, struct import_item *item, struct err *err)
     return 0;
 }
 
+/* reuse: empties b for the next file, freeing it if it grew large. */
+static void
+reuse(struct buf *b)
+{
+    if (b->cap > KEEP_BYTES)
+        buf_release(b);
+    else
+        buf_reset(b);
+}
+
 /* parse_file: reads and parses rd->cur's file into it; on failure it
  * holds no article. */
 static int
@@ -326,33 +344,32 @@ parse_file(struct reader *rd, struct err *err)
     const struct importer *imp;
     const struct import_opts *o = rd->opts;
     struct parsed *p = rd->cur;
-    struct buf raw = BUF_INIT, text = BUF_INIT;
+    struct buf *raw = &rd->raw, *text = &rd->text;
     struct import_sink sink = { collect, note, rd };
     int rc = -1;
 
-    if (read_file(p->path, o->max_file_bytes, &raw, &p->mtime, err) < 0)
+    if (read_file(p->path, o->max_file_bytes, raw, &p->mtime, err) < 0)
         goto out;
-    if (raw.len == 0) {
+    if (raw->len == 0) {
         err_set(err, ERR_PARSE, "empty file");
         goto out;
     }
-    if ((imp = sniff(raw.data, raw.len, o, err)) == NULL)
+    if ((imp = sniff(raw->data, raw->len, o, err)) == NULL)
         goto out;
     if (imp->raw) {
-        rc = imp->parse(raw.data, raw.len, o, &sink, err);
+        rc = imp->parse(raw->data, raw->len, o, &sink, err);
         goto out;
     }
-    buf_init(&text, o->max_file_bytes * 2);
-    if (charset_to_utf8(raw.data, raw.len, o->encoding, &text, NULL, err) < 0 ||
-        check_text(text.data, text.len, err) < 0)
+    if (charset_to_utf8(raw->data, raw->len, o->encoding, text, NULL, err) <
+            0 ||
+        check_text(text->data, text->len, err) < 0)
         goto out;
-    buf_release(&raw);
-    rc = imp->parse(text.data, text.len, o, &sink, err);
+    rc = imp->parse(text->data, text->len, o, &sink, err);
 out:
     if (rc < 0)
         parsed_drop_articles(p);
-    buf_release(&raw);
-    buf_release(&text);
+    reuse(raw);
+    reuse(text);
     return rc;
 }
 
@@ -494,6 +511,8 @@ import_run(struct store *store, const struct import_opts *opts,
     counts->files_total = (long)walk_count(paths, npaths);
     rd.opts = opts;
     rd.walk = walk_new(paths, npaths);
+    buf_init(&rd.raw, opts->max_file_bytes);
+    buf_init(&rd.text, opts->max_file_bytes * 2);
     rd.queue = queue_new(QUEUE_FILES, QUEUE_BYTES);
     rd.cur = NULL;
     if ((rc = pthread_create(&thread, NULL, read_all, &rd)) != 0) {
@@ -507,5 +526,7 @@ import_run(struct store *store, const struct import_opts *opts,
         parsed_free(rd.cur);
     queue_free(rd.queue);
     walk_free(rd.walk);
+    buf_release(&rd.raw);
+    buf_release(&rd.text);
     return rc;
 }
