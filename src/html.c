@@ -7,8 +7,18 @@
 #include "tidings/buf.h"
 #include "tidings/utf8.h"
 
-int
-html_append_text(struct buf *b, const char *s, size_t n)
+/* append_run: a run of text between escapes, filtered unless clean. */
+static void
+append_run(struct buf *b, const char *s, size_t n, int clean)
+{
+    if (clean)
+        buf_append(b, s, n);
+    else
+        utf8_append_xml(b, s, n);
+}
+
+static int
+escape(struct buf *b, const char *s, size_t n, int clean)
 {
     size_t i, start = 0;
     const char *rep;
@@ -33,22 +43,41 @@ html_append_text(struct buf *b, const char *s, size_t n)
         default:
             continue;
         }
-        utf8_append_xml(b, s + start, i - start);
+        append_run(b, s + start, i - start, clean);
         buf_puts(b, rep);
         start = i + 1;
     }
-    utf8_append_xml(b, s + start, n - start);
+    append_run(b, s + start, n - start, clean);
     return buf_failed(b) ? -1 : 0;
+}
+
+int
+html_append_text(struct buf *b, const char *s, size_t n)
+{
+    return escape(b, s, n, 0);
+}
+
+static int
+element(struct buf *b, const char *tag, const char *s, size_t n, int clean)
+{
+    buf_putc(b, '<');
+    buf_puts(b, tag);
+    buf_putc(b, '>');
+    escape(b, s, n, clean);
+    buf_puts(b, "</");
+    buf_puts(b, tag);
+    return buf_putc(b, '>');
 }
 
 int
 html_append_element(struct buf *b, const char *tag, const char *s, size_t n)
 {
-    buf_putc(b, '<');
-    buf_puts(b, tag);
-    buf_putc(b, '>');
-    html_append_text(b, s, n);
-    buf_puts(b, "</");
-    buf_puts(b, tag);
-    return buf_putc(b, '>');
+    return element(b, tag, s, n, 0);
+}
+
+int
+html_append_clean_element(struct buf *b, const char *tag, const char *s,
+                          size_t n)
+{
+    return element(b, tag, s, n, 1);
 }

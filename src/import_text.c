@@ -497,7 +497,8 @@ flush_paragraph(struct body *b)
     }
     if (b->html.len)
         buf_putc(&b->html, '\n');
-    html_append_element(&b->html, tag, b->para.data, b->para.len);
+    /* para was built by utf8_append_clean */
+    html_append_clean_element(&b->html, tag, b->para.data, b->para.len);
     buf_reset(&b->para);
     b->para_lines = 0;
 }
