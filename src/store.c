@@ -309,8 +309,14 @@ migrate(struct store *s, struct err *err)
     return 0;
 }
 
-/* configure: connection settings.  A new file gets 8 KiB pages: a 6.5 KB
- * article then fits one page instead of spilling into an overflow chain.
+/* configure: connection settings.  A new file gets 16 KiB pages: a 6.5 KB
+ * article fits one with another beside it instead of spilling into an
+ * overflow chain, and an import writes half as many WAL frames as with
+ * 8 KiB pages (two system calls each) and as many fewer pages to copy at
+ * checkpoints: over 100 000 generated pages, 8 runs each way, 6-11% less
+ * wall and CPU time.  (32 KiB saved 7% more, but then every random read
+ * of an article reads four; reading all articles in feed order took
+ * 1.1-1.2 s at 8 KiB, 1.1-1.5 s at 16 KiB, 1.35-1.5 s at 32 KiB.)
  * WAL lets `serve` read while `import` writes; synchronous=NORMAL in WAL
  * never corrupts and loses at most the last commits on power loss, not on
  * a process crash.
@@ -332,7 +338,7 @@ configure(struct store *s, unsigned flags, struct err *err)
     if (flags & STORE_READONLY)
         return exec(s, "PRAGMA cache_size = -8192", err);
     return exec(s,
-                "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;"
+                "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
                 "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384",
                 err);
 }
