@@ -4,6 +4,9 @@
  */
 #include "tidings/html.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include "tidings/buf.h"
 #include "tidings/utf8.h"
 
@@ -17,16 +20,34 @@ append_run(struct buf *b, const char *s, size_t n, int clean)
         utf8_append_xml(b, s, n);
 }
 
+/* special_from: the index from i of the first byte that may need an
+ * escape, or n.  Every such byte is below '?' and every non-ASCII byte
+ * above, so eight bytes with none below '?' are passed over with one test
+ * (the has-a-byte-below-n word trick). */
+static size_t
+special_from(const char *s, size_t i, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t w;
+
+    for (; n - i >= 8; i += 8) {
+        memcpy(&w, s + i, sizeof(w));
+        if (((w - ones * '?') & ~w & ones * 0x80) != 0)
+            break;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] <= '>')
+            return i;
+    return n;
+}
+
 static int
 escape(struct buf *b, const char *s, size_t n, int clean)
 {
     size_t i, start = 0;
     const char *rep;
 
-    for (i = 0; i < n; i++) {
-        /* every byte to escape is below '?', every non-ASCII byte above */
-        if ((unsigned char)s[i] > '>')
-            continue;
+    for (i = 0; (i = special_from(s, i, n)) < n; i++) {
         switch (s[i]) {
         case '&':
             rep = "&amp;";
