@@ -71,7 +71,7 @@ struct parsed {
     struct article *v;
     int *line;
     size_t len, cap;
-    size_t bytes;        /* held by the articles, for the queue's bound */
+    size_t bytes;        /* about what it holds, for the queue's bound */
     struct buf warnings; /* messages, each ending in '\0' */
     int64_t mtime;
     int rejected;
@@ -171,25 +171,45 @@ out:
 /* The C0 controls that count against text: all but tab, LF, FF and CR
  * (bits 9, 10, 12, 13). */
 #define CONTROL_MASK 0xFFFFC9FFu
+#define ONES         0x0101010101010101ULL
 
-/* check_text: text files have no NUL and few C0 controls. */
+/* count_controls: the controls of CONTROL_MASK in s[0..n).  Eight bytes
+ * with none below 0x20 (most of them: only line ends are) are passed over
+ * with one test: the classic has-a-byte-below-n word trick. */
+static size_t
+count_controls(const unsigned char *s, size_t n)
+{
+    size_t i = 0, end, controls = 0;
+    uint64_t w;
+
+    while (i < n) {
+        if (n - i >= 8) {
+            memcpy(&w, s + i, sizeof(w));
+            if (((w - ONES * 0x20) & ~w & ONES * 0x80) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        for (end = n - i < 8 ? n : i + 8; i < end; i++)
+            if (s[i] < 0x20 && (CONTROL_MASK >> s[i] & 1))
+                controls++;
+    }
+    return controls;
+}
+
+/* check_text: text files have no NUL and few C0 controls (in their first
+ * 64 KiB). */
 static int
 check_text(const char *s, size_t n, struct err *err)
 {
     const char *nul = memchr(s, '\0', n);
-    size_t i, controls = 0, end = n < 65536 ? n : 65536;
+    size_t controls, end = n < 65536 ? n : 65536;
 
     if (nul != NULL)
         return err_set(err, ERR_PARSE, "binary data (NUL byte at offset %zu)",
                        (size_t)(nul - s));
-    /* one bound and one rare branch per byte: this runs over every file */
-    for (i = 0; i < end; i++) {
-        unsigned c = (unsigned char)s[i];
-
-        if (c < 0x20 && (CONTROL_MASK >> c & 1))
-            controls++;
-    }
-    if (controls > 8 && controls * 100 > (i < 100 ? 100 : i))
+    controls = count_controls((const unsigned char *)s, end);
+    if (controls > 8 && controls * 100 > (end < 100 ? 100 : end))
         return err_set(err, ERR_PARSE, "binary data (%zu control bytes)",
                        controls);
     return 0;
@@ -281,20 +301,6 @@ fill_date(struct reader *rd, struct article *a)
     note(rd, msg);
 }
 
-/* weight: the heap bytes an article holds, near enough. */
-static size_t
-weight(const struct article *a)
-{
-    const char *const s[] = { a->key,    a->feed_id, a->slug,  a->url,
-                              a->title,  a->summary, a->body,  a->category,
-                              a->source, a->author,  a->origin };
-    size_t i, n = sizeof(*a);
-
-    for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-        n += s[i] ? strlen(s[i]) + 1 : 0;
-    return n;
-}
-
 /* collect: the sink's emit.  Completes the article and takes its strings
  * into the parsed file, leaving item->article empty. */
 static int
@@ -320,7 +326,6 @@ collect(void *arg, struct import_item *item, struct err *err)
         p->line = xreallocarray(p->line, p->cap, sizeof(*p->line));
     }
     p->line[p->len] = item->line;
-    p->bytes += weight(a);
     p->v[p->len++] = *a;
     article_init(a);
     return 0;
@@ -366,6 +371,8 @@ parse_file(struct reader *rd, struct err *err)
         goto out;
     rc = imp->parse(text->data, text->len, o, &sink, err);
 out:
+    /* what the articles hold is about the text they came from */
+    p->bytes = sizeof(*p) + raw->len + text->len;
     if (rc < 0)
         parsed_drop_articles(p);
     reuse(raw);

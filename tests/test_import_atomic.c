@@ -86,7 +86,8 @@ bad_file_mid_batch(void)
     struct err err = ERR_INIT;
     struct test_proc p;
     long articles = 0;
-    int whole = 0;
+    int whole = 0, i;
+    char junk[102];
 
     CHECK(test_conf(NULL) != NULL);
     CHECK(mkdir(test_path("in"), 0755) == 0);
@@ -94,11 +95,18 @@ bad_file_mid_batch(void)
           write_page("in", 5) == 0);
     CHECK(test_write(test_path("in/00002.txt"), "\x00\x01\x02junk", 7) == 0);
     CHECK(test_write_str(test_path("in/00004.txt"), "") == 0);
+    memset(junk, '\t', sizeof(junk));
+    for (i = 3; i < (int)sizeof(junk) - 1; i += 2)
+        junk[i] = (char)(1 + i % 8); /* 49 of 1..8, between tabs */
+    junk[sizeof(junk) - 1] = '\n';
+    CHECK(test_write(test_path("in/00006.txt"), junk, sizeof(junk)) == 0);
     CHECK(test_tidings(&p, "import", test_path("in"), NULL) == 0);
     CHECK_INT_EQ(p.status, 1);
     CHECK(strstr(p.err.data, "00002.txt: binary data") != NULL);
     CHECK(strstr(p.err.data, "00004.txt: empty file") != NULL);
-    CHECK(strstr(p.err.data, "3 new, 0 updated, 0 unchanged, 2 rejected"));
+    CHECK_MSG(strstr(p.err.data, "00006.txt: binary data (49 control bytes)"),
+              "%s", p.err.data);
+    CHECK(strstr(p.err.data, "3 new, 0 updated, 0 unchanged, 3 rejected"));
     test_proc_release(&p);
     CHECK_MSG(check_store(&articles, &whole, &err) == 0, "%s", err.msg);
     CHECK_INT_EQ(articles, 3);
