@@ -163,7 +163,8 @@ enter(struct walk *w, const char *path)
             add_entry(f, w->depth + 1, &cap, de, &scratch);
     closedir(d);
     buf_release(&scratch);
-    qsort(f->v, f->len, sizeof(*f->v), cmp_entry);
+    if (f->len > 1)
+        qsort(f->v, f->len, sizeof(*f->v), cmp_entry);
     w->depth++;
     return 0;
 }
