@@ -8,16 +8,18 @@
 # load the CSV in one transaction into a fresh database holding the same
 # articles table (its DDL and indexes are read from a new tidings store).
 # Rounds alternate the order (tidings first, then the shell first).  Wall
-# time is measured around each command, peak RSS is GNU time's %M.  At the
-# end the two tables are compared row by row, and tidings' peak RSS is
-# measured again at a tenth of N, to show that it does not grow with N.
+# time is measured around each command; peak RSS is GNU time's %M, CPU its
+# user + system time over all threads (tidings reads and parses on one
+# thread and stores on another; the shell has one).  At the end the two
+# tables are compared row by row, and tidings' peak RSS is measured again
+# at a tenth of N, to show that it does not grow with N.
 #
 # Environment: TIDINGS and GEN (the binaries; the Makefile sets them),
-# ROUNDS (default 2), SEED (default 1), BENCH_TMP (default /tmp).
+# ROUNDS (default 3), SEED (default 1), BENCH_TMP (default /tmp).
 set -eu
 
 N=${1:-100000}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 SEED=${SEED:-1}
 TIDINGS=${TIDINGS:-./tidings}
 GEN=${GEN:-build/bench/gen}
@@ -36,27 +38,29 @@ trap 'exit 130' INT TERM
 
 now_ns() { date +%s%N; }
 
-# run NAME CMD...: runs CMD under GNU time; sets WALL (s) and RSS (KiB).
+# run NAME CMD...: runs CMD under GNU time; sets WALL (s), RSS (KiB) and
+# CPU (user + system s, all threads).
 run() {
     name=$1
     shift
     t0=$(now_ns)
-    "$GNUTIME" -f %M -o "$T/$name.rss" "$@" >"$T/$name.out" 2>&1 || {
+    "$GNUTIME" -f '%M %U %S' -o "$T/$name.time" "$@" >"$T/$name.out" 2>&1 || {
         echo "bench-import: $name failed:" >&2
         cat "$T/$name.out" >&2
         exit 1
     }
     t1=$(now_ns)
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    RSS=$(tail -n 1 "$T/$name.rss")
+    RSS=$(tail -n 1 "$T/$name.time" | cut -d' ' -f1)
+    CPU=$(tail -n 1 "$T/$name.time" | awk '{ printf "%.2f", $2 + $3 }')
 }
 
 # row TOOL ROWS BYTES: one line of the table; appends to $T/results.
 row() {
     awk -v r="$ROUND" -v tool="$1" -v n="$2" -v b="$3" -v w="$WALL" \
-        -v rss="$RSS" 'BEGIN {
-            printf "%-5s %-8s %10.0f %8.1f %8.2f %9.1f\n", r, tool, n / w,
-                   b / w / 1e6, w, rss / 1024
+        -v rss="$RSS" -v cpu="$CPU" 'BEGIN {
+            printf "%-5s %-8s %10.0f %8.1f %8.2f %8.2f %9.1f\n", r, tool,
+                   n / w, b / w / 1e6, w, cpu, rss / 1024
         }'
     echo "$ROUND $1 $WALL $RSS" >>"$T/results"
 }
@@ -121,7 +125,9 @@ echo "  where schema.sql is the articles table of a new tidings store:"
 sed -e 's/(  /(\n  /' -e 's/,  /,\n  /g' "$T/schema.sql" | sed 's/^/    /'
 echo
 
-printf "%-5s %-8s %10s %8s %8s %9s\n" round tool "rows/s" "MB/s" "wall s" "RSS MB"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the first round"
+printf "%-5s %-8s %10s %8s %8s %8s %9s\n" round tool "rows/s" "MB/s" "wall s" \
+    "CPU s" "RSS MB"
 : >"$T/results"
 ROUND=1
 while [ "$ROUND" -le "$ROUNDS" ]; do
