@@ -3,6 +3,11 @@
  * variable for each side to wait on.  Invariants: len <= cap, and bytes is
  * the weight of the len items inside; a put waits while the ring is full,
  * or while it is not empty and the new weight would pass max_bytes.
+ *
+ * A side that waits is woken when the queue is half full (the consumer)
+ * or half empty (the producer), or when the other side is about to wait
+ * itself, not at every item: waking at every item made a full queue trade
+ * each item for a wake-up and a context switch on both sides.
  */
 #include "tidings/queue.h"
 
@@ -57,6 +62,18 @@ is_full(const struct queue *q, size_t bytes)
     return q->len == q->cap || (q->len > 0 && q->bytes + bytes > q->max_bytes);
 }
 
+static int
+is_half_full(const struct queue *q)
+{
+    return q->len * 2 >= q->cap || q->bytes * 2 >= q->max_bytes;
+}
+
+static int
+is_half_empty(const struct queue *q)
+{
+    return q->len * 2 <= q->cap && q->bytes * 2 <= q->max_bytes;
+}
+
 int
 queue_put(struct queue *q, void *item, size_t bytes)
 {
@@ -64,15 +81,18 @@ queue_put(struct queue *q, void *item, size_t bytes)
     int rc = -1;
 
     pthread_mutex_lock(&q->lock);
-    while (!q->stopped && is_full(q, bytes))
+    while (!q->stopped && is_full(q, bytes)) {
+        pthread_cond_signal(&q->can_take);
         pthread_cond_wait(&q->can_put, &q->lock);
+    }
     if (!q->stopped) {
         s = &q->ring[(q->head + q->len) % q->cap];
         s->item = item;
         s->bytes = bytes;
         q->len++;
         q->bytes += bytes;
-        pthread_cond_signal(&q->can_take);
+        if (is_half_full(q))
+            pthread_cond_signal(&q->can_take);
         rc = 0;
     }
     pthread_mutex_unlock(&q->lock);
@@ -85,14 +105,17 @@ queue_take(struct queue *q)
     void *item = NULL;
 
     pthread_mutex_lock(&q->lock);
-    while (q->len == 0 && !q->closed && !q->stopped)
+    while (q->len == 0 && !q->closed && !q->stopped) {
+        pthread_cond_signal(&q->can_put);
         pthread_cond_wait(&q->can_take, &q->lock);
+    }
     if (q->len > 0) {
         item = q->ring[q->head].item;
         q->bytes -= q->ring[q->head].bytes;
         q->head = (q->head + 1) % q->cap;
         q->len--;
-        pthread_cond_signal(&q->can_put);
+        if (is_half_empty(q))
+            pthread_cond_signal(&q->can_put);
     }
     pthread_mutex_unlock(&q->lock);
     return item;
