@@ -106,6 +106,17 @@ is_cjk3(const unsigned char *u, size_t n)
            is_cont2(u + 1);
 }
 
+/* cjk_run: the end of the run from i of whole three-byte sequences led
+ * by E4-EC or EE, taken two at a time while six bytes remain: the loop
+ * over Chinese text, unrolled once. */
+static inline size_t
+cjk_run(const unsigned char *u, size_t i, size_t n)
+{
+    while (n - i >= 6 && is_cjk3(u + i, 3) && is_cjk3(u + i + 3, 3))
+        i += 6;
+    return i;
+}
+
 /* is_bad: U+FFFD from a one-byte step is a decoding error; a real U+FFFD
  * in the text is three bytes long. */
 static int
@@ -121,6 +132,9 @@ utf8_check(const char *s, size_t n)
     uint32_t cp;
 
     while (i < n) {
+        i = cjk_run((const unsigned char *)s, i, n);
+        if (i == n)
+            break;
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -252,9 +266,11 @@ kept_run(const char *s, size_t i, size_t n, int collapse)
     const unsigned char *u = (const unsigned char *)s;
 
     while (i < n) {
+        i = cjk_run(u, i, n);
         if (is_cjk3(u + i, n - i))
             i += 3;
-        else if (u[i] >= 0x20 && u[i] < 0x7F && !(collapse && u[i] == ' '))
+        else if (i < n && u[i] >= 0x20 && u[i] < 0x7F &&
+                 !(collapse && u[i] == ' '))
             i++;
         else
             break;
