@@ -163,16 +163,35 @@ run: deps
 	  "(Ctrl-C stops)"
 	./tidings -c $(RUN_CONF) serve
 
-bench-import: tidings
-	@sh bench/import.sh $(N)
+# Benchmarks print their figures beside a reference tool run in the same
+# session.  bench/gen.c writes the page-text corpus and the CSV of its rows
+# for the sqlite3 shell; bench/gen_formats.c the same kind of articles as
+# page text, HTML pages and one RSS feed.
+$(B)/bench/gen: bench/gen.c $(B)/libtidings.a
+	@mkdir -p $(B)/bench
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# The HTML and feed importers against page text on one synthetic corpus
-# (issue 5); bench/gen_formats writes it.
 $(B)/bench/gen_formats: bench/gen_formats.c | $(B)
 	@mkdir -p $(B)/bench
 	$(Q)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) -o $@ $<
-bench-import-formats: tidings $(B)/bench/gen_formats
-	@TIDINGS=./tidings GEN=$(B)/bench/gen_formats sh bench/import_formats.sh $(N)
+
+# `make bench-import [N=100000]`: page text against the sqlite3 shell
+# (bench/import.sh), then the HTML and feed importers against page text
+# (bench/import_formats.sh), at the same N.
+N ?= 100000
+bench-import: deps
+	@$(MAKE) --no-print-directory tidings $(B)/bench/gen $(B)/bench/gen_formats
+	@TIDINGS=$(CURDIR)/tidings GEN=$(CURDIR)/$(B)/bench/gen \
+	  sh bench/import.sh $(N)
+	@TIDINGS=$(CURDIR)/tidings GEN=$(CURDIR)/$(B)/bench/gen_formats \
+	  sh bench/import_formats.sh $(N)
+
+# The second half of bench-import alone.
+bench-import-formats: deps
+	@$(MAKE) --no-print-directory tidings $(B)/bench/gen_formats
+	@TIDINGS=$(CURDIR)/tidings GEN=$(CURDIR)/$(B)/bench/gen_formats \
+	  sh bench/import_formats.sh $(N)
 
 # `make bench-build [N=100000]`: feed rendering against node's `feed`,
 # the full build and a one-article rebuild (bench/build.sh).
@@ -215,4 +234,4 @@ format-check:
 clean:
 	rm -rf build build-asan build-vg build-fuzz tidings
 
--include $(wildcard $(B)/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/bench/*.d)

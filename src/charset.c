@@ -104,11 +104,13 @@ out:
     return rc;
 }
 
+/* copy_utf8: appends s after checking it, unless the sniff already did
+ * (`valid`): one pass over the text instead of two. */
 static int
-copy_utf8(const char *s, size_t n, size_t skipped, struct buf *out,
+copy_utf8(const char *s, size_t n, size_t skipped, int valid, struct buf *out,
           struct err *err)
 {
-    size_t bad = utf8_check(s, n);
+    size_t bad = valid ? n : utf8_check(s, n);
 
     if (bad < n)
         return err_set(err, ERR_PARSE, "byte %zu is not valid UTF-8",
@@ -130,14 +132,14 @@ charset_to_utf8(const char *s, size_t n, const char *encoding, struct buf *out,
 {
     const char *bom_name = NULL, *name;
     size_t bom = charset_bom(s, n, &bom_name);
-    int sniffed = 0;
+    int sniffed = 0, valid = 0;
 
     if (encoding != NULL)
         name = canonical(encoding) ? canonical(encoding) : encoding;
     else if (bom)
         name = bom_name;
     else if (utf8_check(s, n) == n)
-        name = "UTF-8";
+        name = "UTF-8", valid = 1;
     else
         name = "GB18030", sniffed = 1;
     if (bom && strcmp(name, bom_name) == 0)
@@ -147,7 +149,7 @@ charset_to_utf8(const char *s, size_t n, const char *encoding, struct buf *out,
     if (used)
         *used = name;
     if (strcmp(name, "UTF-8") == 0)
-        return copy_utf8(s, n, bom, out, err);
+        return copy_utf8(s, n, bom, valid, out, err);
     if (convert(s, n, name, out, err) < 0)
         return sniffed && err->code == ERR_PARSE
                    ? err_prefix(err, "not UTF-8, and as GB18030")

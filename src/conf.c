@@ -88,7 +88,7 @@ static const struct conf_key keys[] = {
     { "import", "max_file_bytes", CONF_INT, 1024, 1L << 30, "16777216",
       OFF(import_max_file_bytes), NULL,
       "largest page or HTML file imported; larger ones are rejected" },
-    { "import", "batch_files", CONF_INT, 1, 1000000, "1000",
+    { "import", "batch_files", CONF_INT, 1, 1000000, "10000",
       OFF(import_batch_files), NULL, "files imported per transaction" },
     { "import", "max_feed_bytes", CONF_INT, 1024, 1L << 40, "1073741824",
       OFF(import_max_feed_bytes), NULL,

@@ -2,7 +2,8 @@
  * diag: a structured error handler for libxml2 that records instead of
  * printing.  libxml2 keeps its handler per thread (xmlStructuredError and
  * its context), so installing ours for the span of one parse affects
- * nothing else; the old handler is restored after.
+ * nothing else; the old handler is restored after.  diag_init sets up
+ * libxml2 itself, once, before threads parse.
  */
 #include "tidings/diag.h"
 
@@ -11,6 +12,7 @@
 
 #include <libxml/xmlerror.h>
 #include <libxml/globals.h>
+#include <libxml/parser.h>
 
 #include "tidings/err.h"
 
@@ -35,6 +37,12 @@ on_error(void *ctx, xmlErrorPtr e)
     n = strlen(d->first);
     while (n > 0 && (d->first[n - 1] == '\n' || d->first[n - 1] == ' '))
         d->first[--n] = '\0';
+}
+
+void
+diag_init(void)
+{
+    xmlInitParser();
 }
 
 void

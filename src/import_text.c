@@ -73,12 +73,16 @@ struct header {
 static int
 next(struct cursor *c, struct line *l)
 {
-    size_t end = c->pos;
+    const char *nl, *cr;
+    size_t end;
 
     if (c->pos >= c->n)
         return 0;
-    while (end < c->n && c->s[end] != '\n' && c->s[end] != '\r')
-        end++;
+    /* two memchr scans beat a byte loop over long paragraph lines */
+    nl = memchr(c->s + c->pos, '\n', c->n - c->pos);
+    end = nl ? (size_t)(nl - c->s) : c->n;
+    if ((cr = memchr(c->s + c->pos, '\r', end - c->pos)) != NULL)
+        end = (size_t)(cr - c->s);
     l->s = c->s + c->pos;
     l->n = end - c->pos;
     l->no = ++c->lineno;
@@ -107,11 +111,16 @@ next_nonblank(struct cursor *c, struct line *l, int *blanks)
     return 0;
 }
 
+/* starts_with: is_footer asks this of every body line for eleven
+ * prefixes; the first byte rules most of them out without a call. */
 static int
 starts_with(const char *s, size_t n, const char *prefix)
 {
-    size_t len = strlen(prefix);
+    size_t len;
 
+    if (n == 0 || s[0] != prefix[0])
+        return 0;
+    len = strlen(prefix);
     return n >= len && memcmp(s, prefix, len) == 0;
 }
 
@@ -124,6 +133,23 @@ is_one_of(const char *s, const char *const *list, size_t count)
         if (strcmp(s, list[i]) == 0)
             return 1;
     return 0;
+}
+
+/* find: the first needle in s[0..n), or NULL.  memchr finds each
+ * candidate for the first byte, so s is not compared at every offset. */
+static const char *
+find(const char *s, size_t n, const char *needle)
+{
+    size_t len = strlen(needle);
+    const char *p = s, *end = s + n;
+
+    while (len <= (size_t)(end - p) &&
+           (p = memchr(p, needle[0], (size_t)(end - p) - len + 1)) != NULL) {
+        if (memcmp(p, needle, len) == 0)
+            return p;
+        p++;
+    }
+    return NULL;
 }
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -572,20 +598,22 @@ at_boundary(const char *s, size_t i)
 }
 
 /* label_at: a known label followed by a colon at s[i], at a boundary;
- * returns the bytes it takes, label and colon, or 0. */
+ * returns the bytes it takes, label and colon, or 0.  The boundary,
+ * which decodes the character before, is looked at only once a label
+ * matches: labelled() asks at every byte of a line. */
 static size_t
 label_at(const char *s, size_t n, size_t i, enum field *f)
 {
     size_t k, len, colon;
 
-    if (!at_boundary(s, i))
-        return 0;
     for (k = 0; k < COUNT(labels); k++) {
-        len = strlen(labels[k].label);
         if (!starts_with(s + i, n - i, labels[k].label))
             continue;
+        len = strlen(labels[k].label);
         if ((colon = colon_after(s + i + len, n - i - len)) == 0)
             continue;
+        if (!at_boundary(s, i))
+            return 0;
         *f = labels[k].field;
         return len + colon;
     }
@@ -648,6 +676,16 @@ lead_in(const char *s, size_t n, struct header *h, int tz)
     return byline(s, n, h);
 }
 
+/* has_colon: whether the line holds ':' or '：', without which no label
+ * can match; this spares the label scan of every position of the long
+ * first paragraph, which is tried as a header line too. */
+static int
+has_colon(const struct line *l)
+{
+    return memchr(l->s, ':', l->n) != NULL ||
+           find(l->s, l->n, "\xEF\xBC\x9A") != NULL;
+}
+
 /* labelled: reads "来源：X 作者：Y 发布时间：Z".  Returns 1 when the line
  * is a labelled header line, 0 when it has no label, and -1 when it has
  * one but is something else (a sentence that happens to hold "时间："). */
@@ -657,6 +695,8 @@ labelled(const struct line *l, struct header *h, int tz)
     size_t i = 0, len = 0, vstart;
     enum field f, cur;
 
+    if (!has_colon(l))
+        return 0;
     while (i < l->n && (len = label_at(l->s, l->n, i, &f)) == 0)
         i++;
     if (i == l->n)
@@ -705,15 +745,15 @@ header_line(const struct line *l, int adjacent, struct header *h, int tz)
 static int
 has_icp_number(const char *s, size_t n)
 {
-    size_t i, j;
+    const char *p = s, *end = s + n, *q;
 
-    for (i = 0; i + 6 <= n; i++) {
-        if (memcmp(s + i, "ICP", 3) != 0 ||
-            (memcmp(s + i + 3, "备", 3) != 0 && memcmp(s + i + 3, "证", 3)))
+    while ((p = find(p, (size_t)(end - p), "ICP")) != NULL) {
+        p += 3;
+        if (end - p < 3 || (memcmp(p, "备", 3) != 0 && memcmp(p, "证", 3) != 0))
             continue;
-        for (j = i + 6; j < n && (s[j] == ' ' || s[j] == ':'); j++)
+        for (q = p + 3; q < end && (*q == ' ' || *q == ':'); q++)
             ;
-        if (j < n && s[j] >= '0' && s[j] <= '9')
+        if (q < end && *q >= '0' && *q <= '9')
             return 1;
     }
     return 0;
@@ -744,9 +784,14 @@ is_footer(const struct line *l)
 static int
 is_heading(const char *s, size_t n)
 {
-    size_t chars = utf8_length(s, n);
+    size_t chars;
     uint32_t first, last;
 
+    /* s is cleaned, valid UTF-8, where no character takes more than 4
+     * bytes: a long paragraph need not be counted through */
+    if (n > 4 * MAX_HEADING_CHARS)
+        return 0;
+    chars = utf8_length(s, n);
     if (chars < 2 || chars > MAX_HEADING_CHARS)
         return 0;
     utf8_decode(s, n, &first);
@@ -769,12 +814,14 @@ struct body {
     size_t para_lines;
 };
 
+/* put_element: text was built by join_text (utf8_append_clean), so it is
+ * escaped without being filtered a second time. */
 static void
 put_element(struct body *b, const char *tag, const struct buf *text)
 {
     if (b->html.len)
         buf_putc(&b->html, '\n');
-    html_append_element(&b->html, tag, text->data, text->len);
+    html_append_clean_element(&b->html, tag, text->data, text->len);
 }
 
 /* put_paragraph: the summary is the text of the first paragraphs, enough

@@ -46,6 +46,28 @@ bad:
     return 1;
 }
 
+/* decode: utf8_decode with its common cases inline for the walks below.
+ * Chinese text is mostly three-byte sequences led by E1-EC, EE or EF,
+ * which need no overlong or surrogate check (those live behind E0 and
+ * ED); everything else takes the full path. */
+static inline size_t
+decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    if (n >= 3 && u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED &&
+        (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+              (uint32_t)(u[2] & 0x3F);
+        return 3;
+    }
+    return utf8_decode(s, n, cp);
+}
+
 size_t
 utf8_encode(uint32_t cp, char out[4])
 {
@@ -71,6 +93,32 @@ utf8_encode(uint32_t cp, char out[4])
     return 4;
 }
 
+/* is_cont2: whether both bytes are continuation bytes (10xxxxxx). */
+static inline int
+is_cont2(const unsigned char *u)
+{
+    return ((u[0] ^ 0x80) | (u[1] ^ 0x80)) < 0x40;
+}
+
+/* is_cjk3: a whole three-byte sequence led by E4-EC or EE at u. */
+static inline int
+is_cjk3(const unsigned char *u, size_t n)
+{
+    return n >= 3 && (unsigned char)(u[0] - 0xE4) <= 0x0A && u[0] != 0xED &&
+           is_cont2(u + 1);
+}
+
+/* cjk_run: the end of the run from i of whole three-byte sequences led
+ * by E4-EC or EE, taken two at a time while six bytes remain: the loop
+ * over Chinese text, unrolled once. */
+static inline size_t
+cjk_run(const unsigned char *u, size_t i, size_t n)
+{
+    while (n - i >= 6 && is_cjk3(u + i, 3) && is_cjk3(u + i + 3, 3))
+        i += 6;
+    return i;
+}
+
 /* is_bad: U+FFFD from a one-byte step is a decoding error; a real U+FFFD
  * in the text is three bytes long. */
 static int
@@ -85,22 +133,19 @@ utf8_check(const char *s, size_t n)
     size_t i = 0, len;
     uint32_t cp;
 
-    const unsigned char *u = (const unsigned char *)s;
-
     while (i < n) {
-        if (u[i] < 0x80) {
+        i = cjk_run((const unsigned char *)s, i, n);
+        if (i == n)
+            break;
+        if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
         }
-        /* CJK text is all three-byte characters; these leads can be
-         * neither overlong (E0) nor a surrogate (ED) */
-        if (i + 2 < n && ((u[i] >= 0xE1 && u[i] <= 0xEC) || u[i] >= 0xEE) &&
-            u[i] <= 0xEF && (u[i + 1] & 0xC0) == 0x80 &&
-            (u[i + 2] & 0xC0) == 0x80) {
+        if (is_cjk3((const unsigned char *)s + i, n - i)) {
             i += 3;
             continue;
         }
-        len = utf8_decode(s + i, n - i, &cp);
+        len = decode(s + i, n - i, &cp);
         if (is_bad(cp, len))
             return i;
         i += len;
@@ -126,14 +171,14 @@ utf8_prefix(const char *s, size_t n, size_t max_chars)
     uint32_t cp;
 
     while (i < n && chars < max_chars) {
-        i += utf8_decode(s + i, n - i, &cp);
+        i += decode(s + i, n - i, &cp);
         chars++;
     }
     return i;
 }
 
-int
-utf8_is_space(uint32_t cp)
+static inline int
+is_space(uint32_t cp)
 {
     switch (cp) {
     case ' ':
@@ -187,13 +232,25 @@ utf8_is_space_at(const char *s, size_t n, size_t *len)
     }
 }
 
-int
-utf8_is_xml_char(uint32_t cp)
+static inline int
+is_xml_char(uint32_t cp)
 {
     if (cp < 0x20)
         return cp == 0x9 || cp == 0xA || cp == 0xD;
     return cp <= 0xD7FF || (cp >= 0xE000 && cp <= 0xFFFD) ||
            (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+int
+utf8_is_space(uint32_t cp)
+{
+    return is_space(cp);
+}
+
+int
+utf8_is_xml_char(uint32_t cp)
+{
+    return is_xml_char(cp);
 }
 
 void
@@ -204,8 +261,8 @@ utf8_trim(const char **s, size_t *n)
     size_t len;
 
     while (p < end) {
-        len = utf8_decode(p, (size_t)(end - p), &cp);
-        if (!utf8_is_space(cp))
+        len = decode(p, (size_t)(end - p), &cp);
+        if (!is_space(cp))
             break;
         p += len;
     }
@@ -214,8 +271,8 @@ utf8_trim(const char **s, size_t *n)
 
         while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
             q--;
-        utf8_decode(q, (size_t)(end - q), &cp);
-        if (!utf8_is_space(cp))
+        decode(q, (size_t)(end - q), &cp);
+        if (!is_space(cp))
             break;
         end = q;
     }
@@ -230,6 +287,29 @@ utf8_is_blank(const char *s, size_t n)
     return n == 0;
 }
 
+/* kept_run: the end of the run from i of characters that both filters
+ * keep as they are without decoding them: printable ASCII (but a space
+ * when collapsing), and the three-byte characters led by E4-EC or EE
+ * (U+4000-U+CFFF, U+E000-U+EFFF: the CJK ideographs among them), none of
+ * which is white space or outside XML 1.0. */
+static inline size_t
+kept_run(const char *s, size_t i, size_t n, int collapse)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    while (i < n) {
+        i = cjk_run(u, i, n);
+        if (is_cjk3(u + i, n - i))
+            i += 3;
+        else if (i < n && u[i] >= 0x20 && u[i] < 0x7F &&
+                 !(collapse && u[i] == ' '))
+            i++;
+        else
+            break;
+    }
+    return i;
+}
+
 /* append_filtered: the walk behind utf8_append_clean/_xml.  Runs of
  * characters that are kept are appended in one piece. */
 static int
@@ -239,15 +319,10 @@ append_filtered(struct buf *b, const char *s, size_t n, int collapse)
     int pending_space = 0, any = 0;
     uint32_t cp;
 
-    while (i < n) {
-        if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F &&
-            !(collapse && s[i] == ' ')) {
-            i++;
-            continue;
-        }
-        len = utf8_decode(s + i, n - i, &cp);
-        if (!is_bad(cp, len) && utf8_is_xml_char(cp) &&
-            !(collapse && utf8_is_space(cp))) {
+    while ((i = kept_run(s, i, n, collapse)) < n) {
+        len = decode(s + i, n - i, &cp);
+        if (!is_bad(cp, len) && is_xml_char(cp) &&
+            !(collapse && is_space(cp))) {
             i += len;
             continue;
         }
@@ -259,7 +334,7 @@ append_filtered(struct buf *b, const char *s, size_t n, int collapse)
             any = 1;
             pending_space = 0;
         }
-        if (collapse && utf8_is_space(cp))
+        if (collapse && is_space(cp))
             pending_space = any;
         i += len;
         start = i;

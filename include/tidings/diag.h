@@ -24,6 +24,12 @@ struct diag {
     void *saved_ctx;
 };
 
+/* diag_init: sets up libxml2's shared tables (xmlInitParser).  Call it
+ * once in the main thread before starting any other thread that parses:
+ * libxml2 2.9 would otherwise do it lazily in whichever thread parses
+ * first, and that is not safe to race.  Calling it again does nothing. */
+void diag_init(void);
+
 /* diag_begin: resets d and makes it this thread's libxml2 handler. */
 void diag_begin(struct diag *d);
 /* diag_end: puts the previous handler back. */

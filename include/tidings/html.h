@@ -24,5 +24,11 @@ int html_append_escaped(struct buf *b, const char *s, size_t n);
 /* html_append_element: appends <tag>escaped text</tag>. */
 int html_append_element(struct buf *b, const char *tag, const char *s,
                         size_t n);
+/* html_append_clean_element: the same for text already known to be valid
+ * UTF-8 of XML characters only, as utf8_append_clean leaves it: it is
+ * escaped but not filtered again (one pass over the text instead of two).
+ * Given other text, the result need not be valid XHTML. */
+int html_append_clean_element(struct buf *b, const char *tag, const char *s,
+                              size_t n);
 
 #endif

@@ -8,11 +8,14 @@
  * fallbacks, identity, minted ids, content hash) and puts the articles into
  * the store.
  *
- * Atomicity (SPEC 1.6): files are imported in batches of one transaction;
- * each file is a savepoint inside it, so a file is kept whole or not at
- * all, and a crash loses at most the batch in progress, never part of an
- * article.  Nothing here prints: outcomes are reported through
- * struct import_events.
+ * Atomicity (SPEC 1.6): files are imported in batches of one transaction,
+ * and a file is kept whole or not at all: one it rejects (the parser's
+ * error, or an id the store finds taken) leaves nothing behind, and a
+ * crash loses at most the batch in progress, never part of an article.  A
+ * failure of the store itself rolls back the batch and stops the import.
+ * Files are read and parsed on a second thread (import.c says how), so
+ * the importers keep no state outside their call.  Nothing here prints:
+ * outcomes are reported through struct import_events.
  */
 
 #include <stddef.h>
@@ -73,8 +76,11 @@ struct import_item {
 };
 
 /* The importers call emit once per article; a non-zero return stops them
- * and is passed back.  warn reports something the user should know that
- * does not reject the file. */
+ * and is passed back.  emit may take the strings of item->article, leaving
+ * it empty (as after article_release), so an importer must not read it
+ * again after the call; releasing it is still the importer's job.  warn
+ * reports something the user should know that does not reject the
+ * file. */
 struct import_sink {
     int (*emit)(void *arg, struct import_item *item, struct err *err);
     void (*warn)(void *arg, const char *msg);

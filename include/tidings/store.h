@@ -28,10 +28,20 @@ struct store;
 
 #define STORE_READONLY (1u << 0)
 
+/* The page cache of a connection, in KiB, unless store_set_cache says
+ * otherwise. */
+#define STORE_CACHE_KIB 8192
+
 /* store_open: opens (creating and migrating when writable) the store at
  * path.  *out is NULL on failure. */
 int store_open(struct store **out, const char *path, unsigned flags,
                struct err *err);
+/* store_set_cache: the connection's page cache, in KiB (from then on).
+ * A bulk writer asks for more than STORE_CACHE_KIB: an import inserts
+ * into seven indexes in random key order, so a cache that holds them
+ * saves reading and writing pages again (import.c). */
+int store_set_cache(struct store *s, int kib, struct err *err);
+
 /* store_close: closes the handle, rolling back an open transaction; NULL is
  * fine. */
 void store_close(struct store *s);
@@ -59,7 +69,14 @@ enum store_put {
  * a->feed_id and a->slug are the stored ones (an existing article keeps
  * its ids: they never change), and a->updated is the stored value.  now
  * is the wall-clock time used for `updated` when an edit has no updated
- * time of its own.  Must be inside store_begin. */
+ * time of its own.  Must be inside store_begin.
+ *
+ * Fails with ERR_PARSE when a new article's feed id or slug already
+ * belongs to another article: the input is at fault, and the call then
+ * leaves nothing behind (the categories, source or author it added are
+ * deleted again), so no savepoint is needed around a one-article file.
+ * Any other failure is ERR_DB and may leave partial writes: the caller
+ * rolls back. */
 int store_put_article(struct store *s, struct article *a, int64_t now,
                       enum store_put *result, struct err *err);
 
