@@ -172,7 +172,7 @@ $(B)/bench/gen: bench/gen.c $(B)/libtidings.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/bench/gen_formats: bench/gen_formats.c | $(B)
+$(B)/bench/gen_formats: bench/gen_formats.c bench/corpus.h | $(B)
 	@mkdir -p $(B)/bench
 	$(Q)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) -o $@ $<
 
@@ -225,10 +225,12 @@ install: tidings
 	install -m 644 conf/tidings.conf $(DESTDIR)$(PREFIX)/share/tidings/tidings.conf.example
 
 format:
-	clang-format -i src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c
+	clang-format -i src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c \
+	  bench/*.h
 
 format-check:
-	@for f in src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c; do \
+	@for f in src/*.c include/tidings/*.h tests/*.c tests/*.h bench/*.c \
+	    bench/*.h; do \
 	  clang-format "$$f" | cmp -s - "$$f" || { echo "format: $$f"; exit 1; }; done
 
 clean:

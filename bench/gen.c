@@ -33,67 +33,13 @@
 #include "tidings/date.h"
 #include "tidings/xalloc.h"
 
+#include "corpus.h"
+
 #define PER_DIR       1000
 #define SUMMARY_CHARS 140
 #define TZ_OFFSET     (8 * 3600)
 #define MAX_CATEGORY  64
 #define BATCH_FILES   10000 /* tidings' default [import] batch_files */
-
-/* Leaf categories; their ancestors are categories too. */
-static const char *const categories[20] = {
-    "新闻资讯/综合新闻",
-    "新闻资讯/协会动态",
-    "新闻资讯/地方口岸",
-    "新闻资讯/国际资讯",
-    "通知公告",
-    "政策法规/法律法规",
-    "政策法规/部门规章",
-    "政策法规/地方法规/东北地区",
-    "政策法规/地方法规/华东地区",
-    "口岸建设/规划建设",
-    "口岸建设/通关便利化",
-    "口岸建设/智慧口岸",
-    "党建工作",
-    "精神文明/文明创建",
-    "精神文明/志愿服务",
-    "专题报道/口岸开放四十年",
-    "专题报道/一带一路",
-    "统计数据",
-    "会员服务/会员名录",
-    "会员服务/培训交流",
-};
-
-static const char *const places[25] = {
-    "满洲里",   "二连浩特", "绥芬河", "黑河", "珲春", "丹东", "大连",
-    "天津",     "青岛",     "连云港", "上海", "宁波", "厦门", "广州",
-    "深圳",     "拱北",     "湛江",   "南宁", "凭祥", "昆明", "瑞丽",
-    "乌鲁木齐", "霍尔果斯", "喀什",   "拉萨",
-};
-
-static const char *const org_kinds[2] = { "海关", "边检站" };
-
-static const char *const surnames[30] = {
-    "鲁", "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周",
-    "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
-    "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董",
-};
-
-static const char *const given[12] = {
-    "焕新", "建国", "海峰", "丽娟", "志强", "晓明",
-    "秀英", "国庆", "春雷", "文博", "雅琴", "立新",
-};
-
-static const char *const title_heads[8] = {
-    "千帆竞发春潮涌 万马追风正逢时", "砥砺奋进谱新篇", "守好国门第一关",
-    "优化营商环境 服务开放大局",     "扬帆起航正当时", "凝心聚力促发展",
-    "创新监管模式 提升通关效率",     "风正一帆悬",
-};
-
-static const char *const title_topics[8] = {
-    "精神文明建设工作纪实", "口岸通关便利化改革综述", "党建工作经验交流",
-    "智慧口岸建设侧记",     "志愿服务活动掠影",       "业务培训工作总结",
-    "对外开放合作回眸",     "队伍建设工作纪实",
-};
 
 static const char *const headings[12] = {
     "抓好宣传引导，为精神文明建设提供思想保障",
@@ -143,29 +89,6 @@ static const char *const sentences[24] = {
     "相关文章:\n    无相关信息\n"                                     \
     "Copyright \xC2\xA9 2007-2025 CAOP All Rights Reserved. "                  \
     "中国口岸协会版权所有\n京ICP备2022011338号\n"
-
-#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-struct rng {
-    uint64_t s;
-};
-
-/* splitmix64: small, fast, and the same sequence on every machine. */
-static uint64_t
-rng_next(struct rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static size_t
-rng_below(struct rng *r, size_t n)
-{
-    return (size_t)(rng_next(r) % n);
-}
 
 /* Group ids in order of first appearance, as the store assigns them. */
 struct ids {

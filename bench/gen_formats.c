@@ -30,63 +30,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PER_DIR   1000
-#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#include "corpus.h"
 
-static const char *const categories[20] = {
-    "新闻资讯/综合新闻",
-    "新闻资讯/协会动态",
-    "新闻资讯/地方口岸",
-    "新闻资讯/国际资讯",
-    "通知公告",
-    "政策法规/法律法规",
-    "政策法规/部门规章",
-    "政策法规/地方法规/东北地区",
-    "政策法规/地方法规/华东地区",
-    "口岸建设/规划建设",
-    "口岸建设/通关便利化",
-    "口岸建设/智慧口岸",
-    "党建工作",
-    "精神文明/文明创建",
-    "精神文明/志愿服务",
-    "专题报道/口岸开放四十年",
-    "专题报道/一带一路",
-    "统计数据",
-    "会员服务/会员名录",
-    "会员服务/培训交流",
-};
-
-static const char *const places[25] = {
-    "满洲里",   "二连浩特", "绥芬河", "黑河", "珲春", "丹东", "大连",
-    "天津",     "青岛",     "连云港", "上海", "宁波", "厦门", "广州",
-    "深圳",     "拱北",     "湛江",   "南宁", "凭祥", "昆明", "瑞丽",
-    "乌鲁木齐", "霍尔果斯", "喀什",   "拉萨",
-};
-
-static const char *const org_kinds[2] = { "海关", "边检站" };
-
-static const char *const surnames[30] = {
-    "鲁", "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周",
-    "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
-    "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董",
-};
-
-static const char *const given[12] = {
-    "焕新", "建国", "海峰", "丽娟", "志强", "晓明",
-    "秀英", "国庆", "春雷", "文博", "雅琴", "立新",
-};
-
-static const char *const title_heads[8] = {
-    "千帆竞发春潮涌 万马追风正逢时", "砥砺奋进谱新篇", "守好国门第一关",
-    "优化营商环境 服务开放大局",     "扬帆起航正当时", "凝心聚力促发展",
-    "创新监管模式 提升通关效率",     "风正一帆悬",
-};
-
-static const char *const title_topics[8] = {
-    "精神文明建设工作纪实", "口岸通关便利化改革综述", "党建工作经验交流",
-    "智慧口岸建设侧记",     "志愿服务活动掠影",       "业务培训工作总结",
-    "对外开放合作回眸",     "队伍建设工作纪实",
-};
+#define PER_DIR 1000
 
 static const char *const headings[10] = {
     "抓好宣传引导，为精神文明建设提供思想保障",
@@ -128,27 +74,6 @@ static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr",
                                         "May", "Jun", "Jul", "Aug",
                                         "Sep", "Oct", "Nov", "Dec" };
 
-struct rng {
-    uint64_t s;
-};
-
-/* splitmix64: small, fast, the same sequence on every machine. */
-static uint64_t
-rng_next(struct rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static size_t
-below(struct rng *r, size_t n)
-{
-    return (size_t)(rng_next(r) % n);
-}
-
 /* One article: its fields, and the body as paragraphs ("P" + text) and
  * headings ("H" + text), one per line. */
 struct article {
@@ -180,8 +105,8 @@ civil(int64_t t, int *y, int *mo, int *d, int *h, int *mi, int *wd)
 static void
 dates(struct article *a, struct rng *r)
 {
-    int64_t t = 1388534400 + (int64_t)below(r, 3652) * 86400 +
-                (int64_t)(7 * 3600 + below(r, 11 * 60) * 60);
+    int64_t t = 1388534400 + (int64_t)rng_below(r, 3652) * 86400 +
+                (int64_t)(7 * 3600 + rng_below(r, 11 * 60) * 60);
     int y, mo, d, h, mi, wd;
 
     civil(t, &y, &mo, &d, &h, &mi, &wd);
@@ -197,25 +122,26 @@ make_article(struct article *a, struct rng *r, size_t i)
 {
     size_t len = 0, para;
 
-    a->category = categories[below(r, NELEMS(categories))];
-    snprintf(a->source, sizeof(a->source), "%s%s", places[below(r, 25)],
-             org_kinds[below(r, 2)]);
-    snprintf(a->author, sizeof(a->author), "%s%s", surnames[below(r, 30)],
-             given[below(r, 12)]);
+    a->category = categories[rng_below(r, NELEMS(categories))];
+    snprintf(a->source, sizeof(a->source), "%s%s", places[rng_below(r, 25)],
+             org_kinds[rng_below(r, 2)]);
+    snprintf(a->author, sizeof(a->author), "%s%s", surnames[rng_below(r, 30)],
+             given[rng_below(r, 12)]);
     snprintf(a->title, sizeof(a->title), "%s——%s%s（%zu）",
-             title_heads[below(r, NELEMS(title_heads))], places[below(r, 25)],
-             title_topics[below(r, NELEMS(title_topics))], i + 1);
+             title_heads[rng_below(r, NELEMS(title_heads))],
+             places[rng_below(r, 25)],
+             title_topics[rng_below(r, NELEMS(title_topics))], i + 1);
     dates(a, r);
     for (para = 0; len < 6400; para++) {
-        int k, n = 2 + (int)below(r, 3);
+        int k, n = 2 + (int)rng_below(r, 3);
 
         if (para % 4 == 1)
             len += (size_t)snprintf(a->body + len, sizeof(a->body) - len,
-                                    "H%s\n", headings[below(r, 10)]);
+                                    "H%s\n", headings[rng_below(r, 10)]);
         a->body[len++] = 'P';
         for (k = 0; k < n; k++)
             len += (size_t)snprintf(a->body + len, sizeof(a->body) - len, "%s",
-                                    sentences[below(r, 16)]);
+                                    sentences[rng_below(r, 16)]);
         a->body[len++] = '\n';
         a->body[len] = '\0';
     }
