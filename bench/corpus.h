@@ -8,6 +8,7 @@
  * categories, places, organisations and people, the parts of titles, and
  * the random numbers that pick among them.  Each generator keeps its own
  * headings and sentences, so each writes the bytes it always wrote.
+ * bench/render_bench.c takes the categories, places and surnames.
  */
 
 #include <stddef.h>

@@ -34,28 +34,7 @@
 #include "tidings/store.h"
 #include "tidings/xalloc.h"
 
-static const char *const leaves[20] = {
-    "新闻资讯/综合新闻",
-    "新闻资讯/协会动态",
-    "新闻资讯/地方口岸",
-    "新闻资讯/国际资讯",
-    "通知公告",
-    "政策法规/法律法规",
-    "政策法规/部门规章",
-    "政策法规/地方法规/东北地区",
-    "政策法规/地方法规/华东地区",
-    "口岸建设/规划建设",
-    "口岸建设/通关便利化",
-    "口岸建设/智慧口岸",
-    "党建工作",
-    "精神文明/文明创建",
-    "精神文明/志愿服务",
-    "专题报道/口岸开放四十年",
-    "专题报道/一带一路",
-    "统计数据",
-    "会员服务/会员名录",
-    "会员服务/培训交流",
-};
+#include "corpus.h"
 
 static const char *const phrases[] = {
     "口岸通关效率持续提升",   "进出口货运量稳步增长", "深入推进智慧口岸建设",
@@ -64,20 +43,8 @@ static const char *const phrases[] = {
     "积极服务地方经济发展",   "强化安全准入管理",     "开展志愿服务活动",
 };
 
-static const char *const places[25] = {
-    "满洲里",   "二连浩特", "绥芬河", "黑河", "珲春", "丹东", "大连",
-    "天津",     "青岛",     "连云港", "上海", "宁波", "厦门", "广州",
-    "深圳",     "拱北",     "湛江",   "南宁", "凭祥", "昆明", "瑞丽",
-    "乌鲁木齐", "霍尔果斯", "喀什",   "拉萨",
-};
-
-static const char *const surnames[30] = {
-    "鲁", "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周",
-    "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
-    "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董",
-};
-
-static const char *const given[12] = {
+/* its own given names: the corpus.h ones are gen.c's */
+static const char *const given_names[12] = {
     "焕新", "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军",
 };
 
@@ -132,11 +99,11 @@ make_article(struct article *a, uint64_t *s, long i)
                 pick(s, phrases, 12), i);
     body(s, &bd, &sm);
     buf_appendf(&src, "%s%s", places[i % 25], i % 2 ? "边检站" : "海关");
-    buf_appendf(&au, "%s%s", surnames[next(s) % 30], given[next(s) % 12]);
+    buf_appendf(&au, "%s%s", surnames[next(s) % 30], given_names[next(s) % 12]);
     a->title = buf_detach(&t, NULL);
     a->body = buf_detach(&bd, NULL);
     a->summary = buf_detach(&sm, NULL);
-    a->category = xstrdup(leaves[next(s) % 20]);
+    a->category = xstrdup(categories[next(s) % 20]);
     a->source = buf_detach(&src, NULL);
     a->author = buf_detach(&au, NULL);
     /* 2014-01-01 .. 2023-12-31, to the minute */
