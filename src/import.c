@@ -302,24 +302,28 @@ static const char *const html_roots[] = {
 };
 
 /* ascii_head: the first HEAD_CHARS characters of s as ASCII for
- * sniffing: UTF-16 (with a BOM) narrowed, other bytes kept; non-ASCII
- * becomes '?'. */
-static void
-ascii_head(const char *s, size_t n, struct buf *out)
+ * sniffing, into head (HEAD_CHARS + 1 bytes, NUL-terminated); returns
+ * how many: UTF-16 (with a BOM) narrowed, other bytes kept; non-ASCII
+ * becomes '?'.  A plain loop into an array: it runs once per file, and
+ * appending a byte at a time to a buffer was a tenth of an import. */
+static size_t
+ascii_head(const char *s, size_t n, char *head)
 {
     const char *bom;
-    size_t i = charset_bom(s, n, &bom);
+    size_t i = charset_bom(s, n, &bom), k = 0;
     int wide = i == 2, be = wide && strcmp(bom, "UTF-16BE") == 0;
     unsigned c;
 
-    buf_grow(out, HEAD_CHARS);
-    for (; i < n && out->len < HEAD_CHARS; i += wide ? 2 : 1) {
-        if (wide && i + 1 >= n)
-            break;
-        c = wide ? (unsigned char)s[i + !be] << 8 | (unsigned char)s[i + be]
-                 : (unsigned char)s[i];
-        buf_putc(out, (char)(c == 0 ? 0 : c < 0x80 ? c : '?'));
+    if (!wide) {
+        for (; i < n && k < HEAD_CHARS; i++, k++)
+            head[k] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
     }
+    for (; wide && i + 1 < n && k < HEAD_CHARS; i += 2) {
+        c = (unsigned char)s[i + !be] << 8 | (unsigned char)s[i + be];
+        head[k++] = (char)(c < 0x80 ? c : '?');
+    }
+    head[k] = '\0';
+    return k;
 }
 
 static int
@@ -473,15 +477,14 @@ binary_kind(const char *s, size_t n)
 int
 import_sniff(const char *s, size_t n, struct err *err)
 {
-    struct buf head = BUF_INIT;
-    const char *p, *end, *bom, *kind = binary_kind(s, n);
+    char head[HEAD_CHARS + 1];
+    size_t len = ascii_head(s, n, head);
+    const char *p = skip_space(head, head + len), *end = head + len, *bom;
+    const char *kind = binary_kind(s, n);
     int rc = IMPORT_TEXT;
 
-    ascii_head(s, n, &head);
-    p = skip_space(head.data, head.data + head.len);
-    end = head.data + head.len;
-    if (memchr(head.data, '\0', head.len) != NULL)
-        rc = check_text(head.data, head.len, err);
+    if (memchr(head, '\0', len) != NULL)
+        rc = check_text(head, len, err);
     else if (charset_bom(s, n, &bom) != 2 && memchr(s, '\0', n) != NULL)
         rc = check_text(s, n, err); /* a NUL further on */
     else if (kind != NULL)
@@ -495,7 +498,6 @@ import_sniff(const char *s, size_t n, struct err *err)
         rc = sniff_markup(p, end, err);
     else if (has_html_tag(p, end))
         rc = IMPORT_HTML;
-    buf_release(&head);
     return rc;
 }
 
@@ -654,6 +656,18 @@ reuse(struct buf *b)
         buf_reset(b);
 }
 
+/* same_text: whether the UTF-8 text is raw's bytes unchanged (read as
+ * UTF-8 by the sniff, no BOM, no --encoding): looks_binary has checked
+ * them already, so check_text need not pass over them again. */
+static int
+same_text(const struct buf *raw, const struct import_opts *o, const char *used)
+{
+    const char *bom;
+
+    return o->encoding == NULL && used != NULL && strcmp(used, "UTF-8") == 0 &&
+           charset_bom(raw->data, raw->len, &bom) == 0;
+}
+
 /* parse_whole: reads the rest of the file (unless its head was all of
  * it) and hands it to a buffer importer, decoded to UTF-8 unless the
  * importer reads raw bytes. */
@@ -663,6 +677,7 @@ parse_whole(struct reader *rd, const struct importer *imp, int fd, int eof,
 {
     const struct import_opts *o = rd->opts;
     struct buf *raw = &rd->raw, *text = &rd->text;
+    const char *used = NULL;
 
     if ((!eof && read_upto(fd, o->max_file_bytes + 1, raw, err) < 0) ||
         check_size(raw->len, o->max_file_bytes, err) < 0)
@@ -671,9 +686,10 @@ parse_whole(struct reader *rd, const struct importer *imp, int fd, int eof,
         return -1;
     if (imp->raw)
         return imp->parse(raw->data, raw->len, o, sink, err);
-    if (charset_to_utf8(raw->data, raw->len, o->encoding, text, NULL, err) <
+    if (charset_to_utf8(raw->data, raw->len, o->encoding, text, &used, err) <
             0 ||
-        check_text(text->data, text->len, err) < 0)
+        (!same_text(raw, o, used) &&
+         check_text(text->data, text->len, err) < 0))
         return -1;
     return imp->parse(text->data, text->len, o, sink, err);
 }

@@ -829,7 +829,10 @@ put_element(struct body *b, const char *tag, const struct buf *text)
 static void
 put_paragraph(struct body *b, const struct buf *text)
 {
-    if (utf8_length(b->summary.data, b->summary.len) < SUMMARY_MIN_CHARS)
+    /* no character takes more than 4 bytes: a long summary is not
+     * counted through at every paragraph */
+    if (b->summary.len < 4 * SUMMARY_MIN_CHARS &&
+        utf8_length(b->summary.data, b->summary.len) < SUMMARY_MIN_CHARS)
         join_text(&b->summary, text->data,
                   utf8_prefix(text->data, text->len, SUMMARY_CHARS + 1));
     put_element(b, "p", text);
