@@ -114,7 +114,7 @@ BATCH=$("$TIDINGS" help config | awk '$1 == "batch_files" { getline; print $2 }'
 echo "tidings: $("$TIDINGS" --version 2>&1 | head -n 1), 'tidings import DIR' into a new store" \
     "(default configuration: journal_mode=$(sqlite3 "$T/tidings.db" 'PRAGMA journal_mode')," \
     "page_size=$(sqlite3 "$T/tidings.db" 'PRAGMA page_size'), batch_files=$BATCH;" \
-    "src/store.c sets synchronous=NORMAL and a 16 MiB cache for writers)"
+    "src/store.c sets synchronous=NORMAL, src/import.c a 16 MiB cache)"
 # What a new database file gets from the shell by default.
 sqlite3 "$T/probe.db" "PRAGMA journal_mode; PRAGMA synchronous; PRAGMA page_size;
     PRAGMA cache_size; CREATE TABLE t(x)" | tr '\n' ' ' >"$T/probe"
