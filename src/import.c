@@ -5,20 +5,25 @@
  * reproducible; they are counted first to report progress against a
  * total, without being kept, so memory does not grow with their number.
  *
- * Two threads share the work.  A reader opens each file (never waiting on
- * a FIFO), reads its first SNIFF_BYTES to pick the importer, and parses
- * it: page text and HTML are read whole up to max_file_bytes (checked
- * with fstat before reading, so a huge file costs nothing); feeds are
- * streamed from the open file by their importer, item by item, up to
- * max_feed_bytes.  It completes the articles (date fallback, identity,
- * minted ids, hash) and hands them with the file's warnings, or why it
- * was rejected, in order through a bounded queue to the calling thread,
- * which alone touches the store and calls the events.  Parsing and
- * SQLite's work then overlap.  A file travels as one part, a stream as
- * parts of at most PART_ARTICLES articles or PART_BYTES, so the memory
- * between the threads is bounded by the queue however long a feed is.
- * libxml2 is set up in the calling thread before the reader starts; no
- * importer keeps state outside its call.
+ * Readers, one thread per processor (up to MAX_READERS), each take the
+ * walk's next file when they are free, and note in a shared queue of
+ * turns which of them took it, so the storing side can take the files in
+ * the walk's order whatever the readers' speeds.  A reader opens each file
+ * (never waiting on a FIFO), reads its first SNIFF_BYTES to pick the
+ * importer, and parses it: page text and HTML are read whole up to
+ * max_file_bytes (checked with fstat before reading, so a huge file costs
+ * nothing); feeds are streamed from the open file by their importer, item by
+ * item, up to max_feed_bytes.  It completes the articles (date fallback,
+ * identity, minted ids, hash) and hands them with the file's warnings, or why
+ * it was rejected, in order through a bounded queue of its own to the calling
+ * thread, which takes from the readers' queues in the order of the turns, alone
+ * touches the store and calls the events.  Parsing (libxml2's HTML parser is
+ * most of an HTML import) then spreads over the processors and overlaps
+ * SQLite's work.  A file travels as one part, a stream as parts of at most
+ * PART_ARTICLES articles or PART_BYTES, so the memory between the threads is
+ * bounded by the queues however long a feed is.  libxml2 is set up in the
+ * calling thread before the readers start; no importer keeps state outside its
+ * call.
  *
  * A file is kept whole or not at all.  One of a single article needs no
  * savepoint: it is parsed whole before any of it is stored, and
@@ -89,9 +94,13 @@ static const struct importer {
 #define NIMPORTERS (sizeof(importers) / sizeof(importers[0]))
 
 /* How many parts, and how many of their bytes, may wait between the
- * threads: enough to ride out a slow file on either side. */
+ * threads: enough to ride out a slow file on either side.  The bytes are
+ * shared among the readers' queues. */
 #define QUEUE_FILES 64
 #define QUEUE_BYTES (8u << 20)
+/* Readers beyond the processors only wait; beyond four, SQLite on the
+ * calling thread is the limit for every importer. */
+#define MAX_READERS 4
 /* A stream is handed over in parts of at most this many articles or
  * bytes. */
 #define PART_ARTICLES 64
@@ -115,10 +124,19 @@ struct parsed {
     struct err why;
 };
 
-/* The reader thread. */
+/* The walk, shared by the readers. */
+struct deal {
+    pthread_mutex_t lock;
+    struct walk *walk;
+    struct queue *turns; /* the reader of each file taken, in walk order */
+    int over;            /* the walk has ended, or the import stopped */
+};
+
+/* A reader thread. */
 struct reader {
     const struct import_opts *opts;
-    struct walk *walk;
+    struct deal *deal;
+    char *path; /* the file it took last */
     struct queue *queue;
     struct parsed *cur; /* the file, or the part of it, being read */
     int streaming;      /* cur is a stream's: hand it over in parts */
@@ -301,6 +319,25 @@ static const char *const html_roots[] = {
     "span", "strong",  "style",    "table",  "title", "ul",
 };
 
+/* narrow: s[0..n) into head with every byte past ASCII made '?', eight
+ * at a time (a byte's high bit spread over the byte picks the '?'). */
+static void
+narrow(const char *s, size_t n, char *head)
+{
+    uint64_t w, high;
+    size_t j = 0;
+
+    for (; n - j >= 8; j += 8) {
+        memcpy(&w, s + j, sizeof(w));
+        high = (w & ONES * 0x80) >> 7;
+        high *= 0xFF;
+        w = (w & ~high) | (ONES * '?' & high);
+        memcpy(head + j, &w, sizeof(w));
+    }
+    for (; j < n; j++)
+        head[j] = (char)((unsigned char)s[j] & 0x80 ? '?' : s[j]);
+}
+
 /* ascii_head: the first HEAD_CHARS characters of s as ASCII for
  * sniffing, into head (HEAD_CHARS + 1 bytes, NUL-terminated); returns
  * how many: UTF-16 (with a BOM) narrowed, other bytes kept; non-ASCII
@@ -315,8 +352,8 @@ ascii_head(const char *s, size_t n, char *head)
     unsigned c;
 
     if (!wide) {
-        for (; i < n && k < HEAD_CHARS; i++, k++)
-            head[k] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+        k = n - i < HEAD_CHARS ? n - i : HEAD_CHARS;
+        narrow(s + i, k, head);
     }
     for (; wide && i + 1 < n && k < HEAD_CHARS; i += 2) {
         c = (unsigned char)s[i + !be] << 8 | (unsigned char)s[i + be];
@@ -735,8 +772,42 @@ out:
     return rc;
 }
 
-/* read_all: the reader thread.  Parses every file in order into the
- * queue, and closes it; stops early when the storing side stops it. */
+/* deal_next: the walk's next file for rd, its path held by rd until its
+ * next call, and rd's turn noted; NULL once the walk or the import is
+ * over.  Noting the turn waits while the storing side is QUEUE_FILES
+ * files behind. */
+static const char *
+deal_next(struct reader *rd)
+{
+    struct deal *d = rd->deal;
+    const char *path;
+
+    free(rd->path);
+    rd->path = NULL;
+    pthread_mutex_lock(&d->lock);
+    if (!d->over && (path = walk_next(d->walk)) != NULL &&
+        queue_put(d->turns, rd, 0) == 0)
+        rd->path = xstrdup(path);
+    else if (!d->over)
+        d->over = 1, queue_close(d->turns);
+    pthread_mutex_unlock(&d->lock);
+    return rd->path;
+}
+
+/* deal_end: the import stops early; readers take no more files.  The
+ * turns stop first: a reader may hold the lock waiting to note one. */
+static void
+deal_end(struct deal *d)
+{
+    queue_stop(d->turns);
+    pthread_mutex_lock(&d->lock);
+    d->over = 1;
+    pthread_mutex_unlock(&d->lock);
+}
+
+/* read_all: a reader thread.  Parses the files dealt to it, in order,
+ * into its queue, and closes it; stops early when the storing side stops
+ * it. */
 static void *
 read_all(void *arg)
 {
@@ -744,7 +815,7 @@ read_all(void *arg)
     const char *path;
     struct err why;
 
-    while (!rd->stopped && (path = walk_next(rd->walk)) != NULL) {
+    while (!rd->stopped && (path = deal_next(rd)) != NULL) {
         why = (struct err)ERR_INIT;
         rd->cur = parsed_new(path, 0);
         /* a stream hands parts over: rd->cur is its last part after */
@@ -754,8 +825,11 @@ read_all(void *arg)
             break;
         rd->cur = NULL;
     }
-    parsed_free(rd->cur);
-    rd->cur = NULL;
+    if (rd->cur != NULL) {
+        parsed_free(rd->cur);
+        rd->cur = NULL;
+        deal_end(rd->deal);
+    }
     queue_close(rd->queue);
     return NULL;
 }
@@ -901,14 +975,18 @@ import_part(struct run *r, struct parsed *p, struct err *err)
     return p->more ? 0 : file_end(r, p, err);
 }
 
-/* store_all: the calling thread's side: every part in order. */
+/* store_all: the calling thread's side: every part in order, taking
+ * each file's from the reader that took the file. */
 static int
-store_all(struct run *r, struct queue *q, struct err *err)
+store_all(struct run *r, struct deal *d, struct err *err)
 {
+    struct reader *rd;
     struct parsed *p;
-    int rc = 0;
+    int rc = 0, more = 0;
 
-    while (rc == 0 && (p = queue_take(q)) != NULL) {
+    while (rc == 0 && (more || (rd = queue_take(d->turns)) != NULL) &&
+           (p = queue_take(rd->queue)) != NULL) {
+        more = p->more;
         rc = import_part(r, p, err);
         parsed_free(p);
     }
@@ -919,19 +997,81 @@ store_all(struct run *r, struct queue *q, struct err *err)
     return rc;
 }
 
-/* run_threads: the reader on a thread of its own, the storing here. */
-static int
-run_threads(struct run *r, struct reader *rd, struct err *err)
+/* stop_readers: the storing side wants no more parts; a reader waiting
+ * for room or for its turn gives up. */
+static void
+stop_readers(struct reader *rd, size_t readers)
 {
-    pthread_t thread;
-    int rc;
+    size_t i;
 
-    if ((rc = pthread_create(&thread, NULL, read_all, rd)) != 0)
-        return err_set(err, ERR_IO, "cannot start a thread: %s", strerror(rc));
-    if ((rc = store_all(r, rd->queue, err)) < 0)
-        queue_stop(rd->queue);
-    pthread_join(thread, NULL);
+    deal_end(rd[0].deal);
+    for (i = 0; i < readers; i++)
+        queue_stop(rd[i].queue);
+}
+
+/* run_threads: the readers on threads of their own, the storing here. */
+static int
+run_threads(struct run *r, struct reader *rd, size_t readers, struct err *err)
+{
+    pthread_t thread[MAX_READERS];
+    size_t i, n;
+    int rc = 0;
+
+    for (n = 0; n < readers; n++)
+        if ((rc = pthread_create(&thread[n], NULL, read_all, &rd[n])) != 0)
+            break;
+    if (rc != 0) {
+        stop_readers(rd, readers);
+        rc = err_set(err, ERR_IO, "cannot start a thread: %s", strerror(rc));
+    } else if ((rc = store_all(r, rd[0].deal, err)) < 0) {
+        stop_readers(rd, readers);
+    }
+    for (i = 0; i < n; i++)
+        pthread_join(thread[i], NULL);
     return rc;
+}
+
+/* count_readers: one per processor, within [1, MAX_READERS]. */
+static size_t
+count_readers(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > MAX_READERS ? MAX_READERS : (size_t)n;
+}
+
+static void
+readers_init(struct reader *rd, size_t readers, struct deal *deal,
+             const struct import_opts *opts)
+{
+    size_t i;
+
+    for (i = 0; i < readers; i++) {
+        memset(&rd[i], 0, sizeof(rd[i]));
+        rd[i].opts = opts;
+        rd[i].deal = deal;
+        buf_init(&rd[i].raw, opts->max_file_bytes + 1);
+        buf_init(&rd[i].text, opts->max_file_bytes * 2);
+        rd[i].queue = queue_new(QUEUE_FILES, QUEUE_BYTES / readers);
+    }
+}
+
+/* readers_free: frees what the readers leave, and what waits in their
+ * queues after a failure. */
+static void
+readers_free(struct reader *rd, size_t readers)
+{
+    struct parsed *p;
+    size_t i;
+
+    for (i = 0; i < readers; i++) {
+        while ((p = queue_take(rd[i].queue)) != NULL)
+            parsed_free(p);
+        queue_free(rd[i].queue);
+        free(rd[i].path);
+        buf_release(&rd[i].raw);
+        buf_release(&rd[i].text);
+    }
 }
 
 int
@@ -940,7 +1080,9 @@ import_run(struct store *store, const struct import_opts *opts,
            struct import_counts *counts, struct err *err)
 {
     struct err ignored = ERR_INIT;
-    struct reader rd;
+    struct reader rd[MAX_READERS];
+    size_t readers = count_readers();
+    struct deal deal;
     struct run r;
     int rc;
 
@@ -951,23 +1093,20 @@ import_run(struct store *store, const struct import_opts *opts,
     r.counts = counts;
     memset(counts, 0, sizeof(*counts));
     counts->files_total = (long)walk_count(paths, npaths);
-    memset(&rd, 0, sizeof(rd));
-    rd.opts = opts;
-    rd.walk = walk_new(paths, npaths);
-    buf_init(&rd.raw, opts->max_file_bytes + 1);
-    buf_init(&rd.text, opts->max_file_bytes * 2);
-    rd.queue = queue_new(QUEUE_FILES, QUEUE_BYTES);
-    /* the HTML and feed importers parse with libxml2 on the reader */
+    memset(&deal, 0, sizeof(deal));
+    pthread_mutex_init(&deal.lock, NULL);
+    deal.walk = walk_new(paths, npaths);
+    deal.turns = queue_new(QUEUE_FILES, QUEUE_BYTES);
+    readers_init(rd, readers, &deal, opts);
+    /* the HTML and feed importers parse with libxml2 on the readers */
     diag_init();
     rc = store_set_cache(store, IMPORT_CACHE_KIB, err) < 0
              ? -1
-             : run_threads(&r, &rd, err);
+             : run_threads(&r, rd, readers, err);
     store_set_cache(store, STORE_CACHE_KIB, &ignored);
-    while ((rd.cur = queue_take(rd.queue)) != NULL)
-        parsed_free(rd.cur);
-    queue_free(rd.queue);
-    walk_free(rd.walk);
-    buf_release(&rd.raw);
-    buf_release(&rd.text);
+    readers_free(rd, readers);
+    walk_free(deal.walk);
+    queue_free(deal.turns);
+    pthread_mutex_destroy(&deal.lock);
     return rc;
 }

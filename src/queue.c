@@ -4,10 +4,13 @@
  * the weight of the len items inside; a put waits while the ring is full,
  * or while it is not empty and the new weight would pass max_bytes.
  *
- * A side that waits is woken when the queue is half full (the consumer)
- * or half empty (the producer), or when the other side is about to wait
- * itself, not at every item: waking at every item made a full queue trade
- * each item for a wake-up and a context switch on both sides.
+ * A producer waiting for room is woken when the queue is half empty, or
+ * when the consumer is about to wait itself, not at every item: waking
+ * at every item made a full queue trade each item for a wake-up and a
+ * context switch on both sides.  A consumer waiting on an empty queue is
+ * woken by the next item: it may be waiting for that very item while the
+ * producer goes on to wait for something else (import.c's readers wait
+ * for their next file, not only for room).
  */
 #include "tidings/queue.h"
 
@@ -28,6 +31,7 @@ struct queue {
     size_t cap, head, len;
     size_t bytes, max_bytes;
     int closed, stopped;
+    int taker_waits; /* the consumer waits for an item */
 };
 
 struct queue *
@@ -63,12 +67,6 @@ is_full(const struct queue *q, size_t bytes)
 }
 
 static int
-is_half_full(const struct queue *q)
-{
-    return q->len * 2 >= q->cap || q->bytes * 2 >= q->max_bytes;
-}
-
-static int
 is_half_empty(const struct queue *q)
 {
     return q->len * 2 <= q->cap && q->bytes * 2 <= q->max_bytes;
@@ -91,7 +89,7 @@ queue_put(struct queue *q, void *item, size_t bytes)
         s->bytes = bytes;
         q->len++;
         q->bytes += bytes;
-        if (is_half_full(q))
+        if (q->taker_waits)
             pthread_cond_signal(&q->can_take);
         rc = 0;
     }
@@ -107,7 +105,9 @@ queue_take(struct queue *q)
     pthread_mutex_lock(&q->lock);
     while (q->len == 0 && !q->closed && !q->stopped) {
         pthread_cond_signal(&q->can_put);
+        q->taker_waits = 1;
         pthread_cond_wait(&q->can_take, &q->lock);
+        q->taker_waits = 0;
     }
     if (q->len > 0) {
         item = q->ring[q->head].item;

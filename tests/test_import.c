@@ -264,6 +264,83 @@ ten_thousand_files(void)
     CHECK_INT_EQ(store_count(), n);
 }
 
+/* write_slow_page: an HTML page without a date, of about `kib` KiB of
+ * paragraphs: slow to parse next to a small page-text file. */
+static int
+write_slow_page(const char *path, int n, int kib)
+{
+    struct buf b = BUF_INIT;
+    int rc;
+
+    buf_appendf(&b,
+                "<html><head><title>慢页%d</title></head><body>"
+                "<article><h1>慢页%d</h1>",
+                n, n);
+    while (b.len < (size_t)kib * 1024)
+        buf_puts(&b, "<p>口岸进出境货运量稳步增长，<b>中欧班列</b>开行数量"
+                     "持续增加，通关效率进一步提升。</p>\n");
+    buf_puts(&b, "</article></body></html>\n");
+    rc = test_write(path, b.data, b.len);
+    buf_release(&b);
+    return rc;
+}
+
+/* Files are parsed by several readers at once, but stored and reported
+ * in the walk's order: slow HTML pages, quick page-text files and a feed
+ * streamed in parts, interleaved in nested folders, each with a warning
+ * (no date), come out in strcmp order of their paths. */
+static void
+readers_keep_the_walk_order(void)
+{
+    int n = test_slow() ? 60 : 240, i, k, found = 0;
+    char path[96], want[128];
+    const char *at, *prev = NULL;
+    struct buf feed = BUF_INIT;
+    struct test_proc p;
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(mkdir(test_path("in"), 0755) == 0 &&
+          mkdir(test_path("in/a"), 0755) == 0);
+    for (i = 0; i < n; i++) {
+        snprintf(path, sizeof(path), "in/%s%04d.%s", i % 3 ? "" : "a/", i,
+                 i % 4 ? "txt" : "html");
+        if (i % 4)
+            CHECK(write_page(test_path("%s", path), path, NULL, "正文。") == 0);
+        else
+            CHECK(write_slow_page(test_path("%s", path), i, 64 + i % 5 * 32) ==
+                  0);
+    }
+    buf_puts(&feed, "<rss version=\"2.0\"><channel><title>t</title>");
+    for (k = 0; k < 200; k++)
+        buf_appendf(&feed,
+                    "<item><guid>g%d</guid><title>条%d</title>"
+                    "<description>正文%d。</description></item>",
+                    k, k, k);
+    buf_puts(&feed, "</channel></rss>\n");
+    CHECK(test_write(test_path("in/a/0100.xml"), feed.data, feed.len) == 0);
+    buf_release(&feed);
+    CHECK(test_tidings(&p, "import", test_path("in"), NULL) == 0);
+    CHECK_MSG(p.status == 0, "%s", p.err.data);
+    snprintf(want, sizeof(want), "%d new, 0 updated", n + 200);
+    CHECK_MSG(has(&p.err, want), "%s", p.err.data);
+    /* every warning names its file; the files must come in order */
+    for (at = p.err.data; (at = strstr(at, test_path("in/"))) != NULL;
+         at += strlen(test_path("in/"))) {
+        const char *end = strchr(at, ':');
+
+        CHECK(end != NULL);
+        if (prev != NULL)
+            CHECK_MSG(strncmp(prev, at, (size_t)(end - at) + 1) <= 0,
+                      "%.*s before %.*s", (int)(strchr(prev, ':') - prev), prev,
+                      (int)(end - at), at);
+        prev = at;
+        found++;
+    }
+    CHECK_INT_EQ(found, n + 200);
+    test_proc_release(&p);
+    CHECK_INT_EQ(store_count(), n + 200);
+}
+
 /* No date on the page: --date, else the file's mtime, and a warning per
  * file either way. */
 static void
@@ -730,6 +807,7 @@ const struct test tests_import[] = {
     { "read_error", read_error },
     { "unreadable_file", unreadable_file },
     { "ten_thousand_files", ten_thousand_files },
+    { "readers_keep_the_walk_order", readers_keep_the_walk_order },
     { "date_fallbacks", date_fallbacks },
     { "category_and_encoding_flags", category_and_encoding_flags },
     { "samples_import_cleanly", samples_import_cleanly },

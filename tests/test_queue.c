@@ -101,9 +101,56 @@ producer_waits_when_full(void)
     queue_free(p.q);
 }
 
+struct taker {
+    struct queue *q;
+    void *item;
+    pthread_mutex_t lock;
+};
+
+static void *
+take_one(void *arg)
+{
+    struct taker *t = arg;
+    void *item = queue_take(t->q);
+
+    pthread_mutex_lock(&t->lock);
+    t->item = item;
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+/* A consumer waiting on an empty queue gets the next item at once, not
+ * only when the queue fills: import.c's readers put one file and then
+ * wait for something else (their next file), not for room. */
+static void
+taker_gets_one_item(void)
+{
+    struct timespec pause = { 0, 10000000 };
+    struct taker t = { NULL, NULL, PTHREAD_MUTEX_INITIALIZER };
+    pthread_t th;
+    void *got = NULL;
+    int waited;
+
+    t.q = queue_new(64, 1u << 20);
+    CHECK(pthread_create(&th, NULL, take_one, &t) == 0);
+    nanosleep(&pause, NULL); /* let it wait */
+    CHECK(queue_put(t.q, (void *)7, 1) == 0);
+    for (waited = 0; waited < 200 && got == NULL; waited++) {
+        nanosleep(&pause, NULL);
+        pthread_mutex_lock(&t.lock);
+        got = t.item;
+        pthread_mutex_unlock(&t.lock);
+    }
+    CHECK_MSG(got == (void *)7, "no item after %d ms", waited * 10);
+    queue_close(t.q); /* frees the taker if it still waits */
+    pthread_join(th, NULL);
+    queue_free(t.q);
+}
+
 const struct test tests_queue[] = {
     { "queue_keeps_order", queue_keeps_order },
     { "heavy_items_pass_alone", heavy_items_pass_alone },
     { "producer_waits_when_full", producer_waits_when_full },
+    { "taker_gets_one_item", taker_gets_one_item },
     { NULL, NULL },
 };

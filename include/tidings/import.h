@@ -13,9 +13,9 @@
  * error, or an id the store finds taken) leaves nothing behind, and a
  * crash loses at most the batch in progress, never part of an article.  A
  * failure of the store itself rolls back the batch and stops the import.
- * Files are read and parsed on a second thread (import.c says how), so
- * the importers keep no state outside their call.  Nothing here prints:
- * outcomes are reported through struct import_events.
+ * Files are read and parsed on reader threads, several at once (import.c
+ * says how), so the importers keep no state outside their call.  Nothing here
+ * prints: outcomes are reported through struct import_events.
  */
 
 #include <stddef.h>

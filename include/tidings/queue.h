@@ -2,11 +2,12 @@
 #define TIDINGS_QUEUE_H
 
 /*
- * queue: a bounded hand-off of pointers from one producer thread to one
- * consumer thread, in order.  It holds at most max_items items and, unless
- * it is empty, at most max_bytes of their declared weight, so a fast
- * producer waits instead of filling memory; an item heavier than max_bytes
- * still passes alone.
+ * queue: a bounded hand-off of pointers from a producer to one consumer
+ * thread, in order (several producers must take turns under a lock of
+ * their own).  It holds at most max_items items and, unless it is empty,
+ * at most max_bytes of their declared weight, so a fast producer waits
+ * instead of filling memory; an item heavier than max_bytes still passes
+ * alone.
  *
  * Either side can end it: the producer closes it after its last item
  * (queue_take then returns NULL once it is empty), the consumer stops it
