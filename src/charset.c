@@ -126,6 +126,20 @@ charset_canonical(const char *name)
     return canonical(name) ? canonical(name) : name;
 }
 
+long
+charset_utf8_as_is(const char *s, size_t n, const char *encoding)
+{
+    const char *bom_name = NULL;
+    size_t bom = charset_bom(s, n, &bom_name);
+
+    if (encoding != NULL ? !charset_is_utf8_alias(encoding)
+                         : bom != 0 && strcmp(bom_name, "UTF-8") != 0)
+        return -1;
+    if (bom != 0 && strcmp(bom_name, "UTF-8") != 0)
+        bom = 0;
+    return utf8_check(s + bom, n - bom) == n - bom ? (long)bom : -1;
+}
+
 int
 charset_to_utf8(const char *s, size_t n, const char *encoding, struct buf *out,
                 const char **used, struct err *err)

@@ -48,7 +48,8 @@
 
 #define HTML_OPTIONS                                                           \
     (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |              \
-     HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT)
+     HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT |       \
+     HTML_PARSE_NODEFDTD)
 
 #define PRESCAN_BYTES 4096
 #define MIN_PARAGRAPH 25  /* characters of text that make a paragraph */
@@ -397,26 +398,36 @@ meta_charset(const char *s, size_t n, char *out, size_t cap)
     return 0;
 }
 
-/* decode: the page as UTF-8.  A charset the page declares that its bytes
- * do not match (or iconv does not know) gives way to sniffing; one the
- * user gave does not. */
+/* decode: the page as UTF-8 in *text, *len: its own bytes when they are
+ * UTF-8 already, else converted into out.  A charset the page declares
+ * that its bytes do not match (or iconv does not know) gives way to
+ * sniffing; one the user gave does not. */
 static int
 decode(const char *s, size_t n, const struct import_opts *o, struct buf *out,
-       struct err *err)
+       const char **text, size_t *len, struct err *err)
 {
     const char *bom, *enc = o->encoding;
     char meta[40];
+    long skip;
 
     if (enc == NULL && charset_bom(s, n, &bom) == 0 &&
         meta_charset(s, n, meta, sizeof(meta)))
         enc = meta;
-    if (charset_to_utf8(s, n, enc, out, NULL, err) == 0)
+    if ((skip = charset_utf8_as_is(s, n, enc)) >= 0) {
+        *text = s + skip, *len = n - (size_t)skip;
         return 0;
-    if (o->encoding != NULL || enc == NULL || err->code == ERR_LIMIT)
-        return -1;
-    buf_reset(out);
-    err_clear(err);
-    return charset_to_utf8(s, n, NULL, out, NULL, err);
+    }
+    *text = out->data, *len = 0;
+    if (charset_to_utf8(s, n, enc, out, NULL, err) < 0) {
+        if (o->encoding != NULL || enc == NULL || err->code == ERR_LIMIT)
+            return -1;
+        buf_reset(out);
+        err_clear(err);
+        if (charset_to_utf8(s, n, NULL, out, NULL, err) < 0)
+            return -1;
+    }
+    *text = out->data, *len = out->len;
+    return 0;
 }
 
 static int
@@ -1324,20 +1335,22 @@ int
 import_html_parse(const char *s, size_t n, const struct import_opts *opts,
                   const struct import_sink *sink, struct err *err)
 {
-    struct buf text;
+    struct buf converted;
     struct page p;
     struct article a;
     struct import_item item;
+    const char *text;
+    size_t len;
     int rc = -1;
 
     memset(&p, 0, sizeof(p));
     p.opts = opts;
     article_init(&a);
-    buf_init(&text, n * 3 + 64);
-    if (decode(s, n, opts, &text, err) < 0 ||
-        parse(&p, text.data, text.len, err) < 0)
+    buf_init(&converted, n * 3 + 64);
+    if (decode(s, n, opts, &converted, &text, &len, err) < 0 ||
+        parse(&p, text, len, err) < 0)
         goto out;
-    buf_release(&text);
+    buf_release(&converted);
     if (read_page(&p, &a, err) < 0)
         goto out;
     if (p.unresolved > 0 && sink->warn != NULL) {
@@ -1355,7 +1368,7 @@ import_html_parse(const char *s, size_t n, const struct import_opts *opts,
     item.line = 0;
     rc = sink->emit(sink->arg, &item, err);
 out:
-    buf_release(&text);
+    buf_release(&converted);
     article_release(&a);
     page_release(&p);
     return rc;

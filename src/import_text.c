@@ -606,6 +606,8 @@ label_at(const char *s, size_t n, size_t i, enum field *f)
 {
     size_t k, len, colon;
 
+    if (((unsigned char)s[i] & 0xC0) == 0x80) /* inside a character */
+        return 0;
     for (k = 0; k < COUNT(labels); k++) {
         if (!starts_with(s + i, n - i, labels[k].label))
             continue;

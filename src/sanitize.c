@@ -299,7 +299,8 @@ node_new(struct sanitize *s, enum tag tag)
     struct node *n;
 
     if (b == NULL || b->used == BLOCK_SIZE) {
-        b = xcalloc(1, sizeof(*b));
+        b = xmalloc(sizeof(*b)); /* each node is zeroed as it is taken */
+        b->used = 0;
         b->next = s->blocks;
         s->blocks = b;
     }

@@ -100,6 +100,12 @@ is_cont2(const unsigned char *u)
     return ((u[0] ^ 0x80) | (u[1] ^ 0x80)) < 0x40;
 }
 
+static inline int
+is_cjk_lead(unsigned char c)
+{
+    return (unsigned char)(c - 0xE4) <= 0x0A && c != 0xED;
+}
+
 /* is_cjk3: a whole three-byte sequence led by E4-EC or EE at u. */
 static inline int
 is_cjk3(const unsigned char *u, size_t n)
@@ -114,8 +120,34 @@ is_cjk3(const unsigned char *u, size_t n)
 static inline size_t
 cjk_run(const unsigned char *u, size_t i, size_t n)
 {
+    uint64_t w;
+
+    /* two sequences' shape (1110xxxx 10xxxxxx 10xxxxxx, twice) in one
+     * test of eight bytes, then their leads' range */
+    for (; n - i >= 8; i += 6) {
+        memcpy(&w, u + i, sizeof(w));
+        if ((w & 0xC0C0F0C0C0F0u) != 0x8080E08080E0u ||
+            !is_cjk_lead((unsigned char)w) ||
+            !is_cjk_lead((unsigned char)(w >> 24)))
+            break;
+    }
     while (n - i >= 6 && is_cjk3(u + i, 3) && is_cjk3(u + i + 3, 3))
         i += 6;
+    return i;
+}
+
+/* ascii_run: the end of the run from i of ASCII bytes, taken eight at
+ * a time: the loop over markup. */
+static inline size_t
+ascii_run(const unsigned char *u, size_t i, size_t n)
+{
+    uint64_t w;
+
+    for (; n - i >= 8; i += 8) {
+        memcpy(&w, u + i, sizeof(w));
+        if (w & 0x8080808080808080ULL)
+            break;
+    }
     return i;
 }
 
@@ -127,22 +159,40 @@ is_bad(uint32_t cp, size_t len)
     return cp == 0xFFFD && len == 1;
 }
 
+/* three_run: the end of the run from i of three-byte sequences led by
+ * E1-EC, EE or EF, which are valid without looking further (overlongs
+ * and surrogates live behind E0 and ED): Chinese text with its full-width
+ * punctuation (E3 80 xx, EF BC xx), two at a time. */
+static inline size_t
+three_run(const unsigned char *u, size_t i, size_t n)
+{
+    uint64_t w;
+    unsigned char a, b;
+
+    for (; n - i >= 8; i += 6) {
+        memcpy(&w, u + i, sizeof(w));
+        a = (unsigned char)w, b = (unsigned char)(w >> 24);
+        if ((w & 0xC0C0F0C0C0F0u) != 0x8080E08080E0u || a == 0xE0 ||
+            a == 0xED || b == 0xE0 || b == 0xED)
+            break;
+    }
+    return i;
+}
+
 size_t
 utf8_check(const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, len;
     uint32_t cp;
 
     while (i < n) {
-        i = cjk_run((const unsigned char *)s, i, n);
+        i = three_run(u, i, n);
+        i = ascii_run(u, i, n);
         if (i == n)
             break;
-        if ((unsigned char)s[i] < 0x80) {
+        if (u[i] < 0x80) {
             i++;
-            continue;
-        }
-        if (is_cjk3((const unsigned char *)s + i, n - i)) {
-            i += 3;
             continue;
         }
         len = decode(s + i, n - i, &cp);
@@ -199,36 +249,6 @@ is_space(uint32_t cp)
         return 1;
     default:
         return cp >= 0x2000 && cp <= 0x200B;
-    }
-}
-
-int
-utf8_is_space_at(const char *s, size_t n, size_t *len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-
-    *len = u[0] < 0x80 ? 1 : u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : 2;
-    if (*len > n)
-        *len = 1;
-    if (u[0] < 0x80)
-        return u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r');
-    if (*len == 2)
-        return u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0);
-    if (*len != 3)
-        return 0;
-    switch (u[0]) {
-    case 0xE1: /* U+1680 */
-        return u[1] == 0x9A && u[2] == 0x80;
-    case 0xE2: /* U+2000-U+200B, U+2028, U+2029, U+202F, U+205F */
-        return (u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 ||
-                                 u[2] == 0xAF)) ||
-               (u[1] == 0x81 && u[2] == 0x9F);
-    case 0xE3: /* U+3000 */
-        return u[1] == 0x80 && u[2] == 0x80;
-    case 0xEF: /* U+FEFF */
-        return u[1] == 0xBB && u[2] == 0xBF;
-    default:
-        return 0;
     }
 }
 

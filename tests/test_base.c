@@ -200,6 +200,15 @@ charset_conversions(void)
     CHECK(charset_to_utf8(gb, 4, "UTF-8", &out, NULL, &err) < 0);
     CHECK(strstr(err.msg, "byte 0") != NULL);
     buf_release(&out);
+    /* the bytes as they are, where charset_to_utf8 would copy them */
+    CHECK_INT_EQ(charset_utf8_as_is(u8 + 3, 6, NULL), 0);
+    CHECK_INT_EQ(charset_utf8_as_is(u8, 9, NULL), 3);
+    CHECK_INT_EQ(charset_utf8_as_is(u8, 9, "utf8"), 3);
+    CHECK_INT_EQ(charset_utf8_as_is(u8 + 3, 6, "gbk"), -1);
+    CHECK_INT_EQ(charset_utf8_as_is(gb, 4, NULL), -1);
+    CHECK_INT_EQ(charset_utf8_as_is(gb, 4, "UTF-8"), -1);
+    CHECK_INT_EQ(charset_utf8_as_is(u16, 6, NULL), -1);
+    CHECK_INT_EQ(charset_utf8_as_is(u16, 6, "UTF-8"), -1);
 }
 
 const struct test tests_base[] = {

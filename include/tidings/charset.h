@@ -31,6 +31,12 @@ const char *charset_canonical(const char *name);
  * or it is one of the aliases handled here). */
 int charset_is_known(const char *name);
 
+/* charset_utf8_as_is: when charset_to_utf8(s, n, encoding) would give s's
+ * own bytes (it is, or is taken for, valid UTF-8), how many bytes of BOM
+ * to pass over for them; otherwise -1.  Spares a caller that can read the
+ * bytes where they are the copy. */
+long charset_utf8_as_is(const char *s, size_t n, const char *encoding);
+
 /* charset_to_utf8: appends the UTF-8 form of s to out (which may carry a
  * cap).  encoding is the name to decode from, or NULL to sniff as above.
  * *used (if set) gets the name of what was used (a static string, or

@@ -32,8 +32,37 @@ int utf8_is_space(uint32_t cp);
 /* utf8_is_space_at: true when the character at s (n > 0 bytes) is white
  * space as utf8_is_space says; *len gets its length in bytes.  It reads
  * the bytes of the few spaces outside ASCII instead of decoding, for text
- * already known to be valid UTF-8 (CJK text would decode every char). */
-int utf8_is_space_at(const char *s, size_t n, size_t *len);
+ * already known to be valid UTF-8 (CJK text would decode every char).
+ * Inline: the HTML importer asks it of every character of a page. */
+static inline int
+utf8_is_space_at(const char *s, size_t n, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    *len = u[0] < 0x80 ? 1 : u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : 2;
+    if (*len > n)
+        *len = 1;
+    if (u[0] < 0x80)
+        return u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r');
+    if (*len == 2)
+        return u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0);
+    if (*len != 3)
+        return 0;
+    switch (u[0]) {
+    case 0xE1: /* U+1680 */
+        return u[1] == 0x9A && u[2] == 0x80;
+    case 0xE2: /* U+2000-U+200B, U+2028, U+2029, U+202F, U+205F */
+        return (u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 ||
+                                 u[2] == 0xAF)) ||
+               (u[1] == 0x81 && u[2] == 0x9F);
+    case 0xE3: /* U+3000 */
+        return u[1] == 0x80 && u[2] == 0x80;
+    case 0xEF: /* U+FEFF */
+        return u[1] == 0xBB && u[2] == 0xBF;
+    default:
+        return 0;
+    }
+}
 /* utf8_is_xml_char: true for the characters XML 1.0 allows in content. */
 int utf8_is_xml_char(uint32_t cp);
 
