@@ -273,6 +273,13 @@ count(const char *s, struct stats *st)
     size_t n = strlen(s), i, len;
 
     for (i = 0; i < n; i += len) {
+        /* ideographs (leads E4-E9): no space, mark or digit among them */
+        if ((unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9 &&
+            n - i >= 3) {
+            st->own++;
+            len = 3;
+            continue;
+        }
         if (utf8_is_space_at(s + i, n - i, &len))
             continue;
         st->own++;
