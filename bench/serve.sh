@@ -16,6 +16,14 @@
 # median over rounds of req/s, mean and p99 latency, and tidings/nginx.
 # tidings' resident memory is read from /proc after loading and at the end.
 #
+# The closed-loop cases run every server as fast as it goes, so the faster
+# server also saturates wrk (two threads sharing one CPU), and requests
+# that wait for the other wrk thread's scheduler slice show up in that
+# server's p99.  The "paced" cases therefore offer both servers the same
+# load, below either's capacity (each connection waits PACE_MS between
+# requests, through wrk's Lua delay()), so that their latencies compare
+# the servers rather than the client.
+#
 # Environment: TIDINGS and SITE (the binaries; the Makefile sets them),
 # ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1), BENCH_TMP (/tmp).
 set -eu
@@ -24,6 +32,7 @@ TIDINGS=${TIDINGS:-./tidings}
 SITE=${SITE:-build/bench/site}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
+PACE_MS=${PACE_MS:-1}
 SERVER_CPU=${SERVER_CPU:-0}
 WRK_CPU=${WRK_CPU:-1}
 SEED_PAGE=tests/samples/000_6f3282650a6999bc.txt
@@ -113,6 +122,12 @@ done
     exit 1
 }
 
+cat >"$tmp/pace.lua" <<EOF
+-- each connection waits PACE_MS between requests: the same offered load
+-- for every server
+function delay() return $PACE_MS end
+EOF
+
 # run NAME SERVER CONNS THREADS [HEADER]: one wrk run, one result line:
 # case server req/s mean_ms p99_ms
 run() {
@@ -140,11 +155,15 @@ one_case() { # name conns threads server-order
     name=$1 conns=$2 threads=$3 order=$4
     for server in $order; do
         case $name in
-        *gzip*) run "$name" "$server" "$conns" "$threads" -H "Accept-Encoding: gzip" ;;
+        *paced*) pace="-s $tmp/pace.lua" ;;
+        *) pace= ;;
+        esac
+        case $name in
+        *gzip*) run "$name" "$server" "$conns" "$threads" $pace -H "Accept-Encoding: gzip" ;;
         *304*)
             tag=$etag_t; [ "$server" = nginx ] && tag=$etag_n
-            run "$name" "$server" "$conns" "$threads" -H "If-None-Match: $tag" ;;
-        *) run "$name" "$server" "$conns" "$threads" ;;
+            run "$name" "$server" "$conns" "$threads" $pace -H "If-None-Match: $tag" ;;
+        *) run "$name" "$server" "$conns" "$threads" $pace ;;
         esac
     done
 }
@@ -159,7 +178,8 @@ while [ $r -le "$ROUNDS" ]; do
     order="tidings nginx"
     [ $((r % 2)) -eq 0 ] && order="nginx tidings"
     for c in "plain-200 64 2" "gzip-200 64 2" "304 64 2" \
-             "plain-200 1 1" "gzip-200 1 1" "304 1 1"; do
+             "plain-200 1 1" "gzip-200 1 1" "304 1 1" \
+             "gzip-200-paced 64 2" "304-paced 64 2"; do
         set -- $c
         one_case "$1@$2" "$2" "$3" "$order" | tee -a "$tmp/results" |
             sed "s/^/round $r: /"
@@ -169,17 +189,20 @@ done
 rss_end=$(rss_kb)
 
 echo
-printf '%-14s %12s %12s %7s %10s %10s %10s %10s\n' case "tidings r/s" \
+printf '%-18s %12s %12s %7s %10s %10s %10s %10s\n' case "tidings r/s" \
     "nginx r/s" ratio "t mean ms" "n mean ms" "t p99 ms" "n p99 ms"
-for c in plain-200@64 gzip-200@64 304@64 plain-200@1 gzip-200@1 304@1; do
+for c in plain-200@64 gzip-200@64 304@64 plain-200@1 gzip-200@1 304@1 \
+         gzip-200-paced@64 304-paced@64; do
     med() { # server column: the median over rounds
         awk -v c="$c" -v s="$1" '$1 == c && $2 == s { print $'"$2"' }' \
             "$tmp/results" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
     }
     tr=$(med tidings 3) nr=$(med nginx 3)
-    printf '%-14s %12s %12s %7s %10s %10s %10s %10s\n' "$c" "$tr" "$nr" \
+    printf '%-18s %12s %12s %7s %10s %10s %10s %10s\n' "$c" "$tr" "$nr" \
         "$(awk -v a="$tr" -v b="$nr" 'BEGIN { printf "%.2f", a / b }')" \
         "$(med tidings 4)" "$(med nginx 4)" "$(med tidings 5)" "$(med nginx 5)"
 done
+echo "(paced: each of 64 connections waits ${PACE_MS} ms between requests;" \
+    "equal offered load, so compare the latencies)"
 echo
 echo "tidings resident memory: $((rss_loaded / 1024)) MB with $docs documents loaded, $((rss_end / 1024)) MB after the runs"
