@@ -62,24 +62,33 @@ classify(unsigned char c)
     return c == 0 ? END : DROP;
 }
 
-static const char *
-entity(unsigned char c)
+/* put_entity: the entity for markup character c, appended with its
+ * length known (escaping a body appends one for every tag it holds). */
+static void
+put_entity(struct buf *out, unsigned char c)
 {
     switch (c) {
     case '&':
-        return "&amp;";
+        buf_append(out, "&amp;", 5);
+        break;
     case '<':
-        return "&lt;";
+        buf_append(out, "&lt;", 4);
+        break;
     case '>':
-        return "&gt;";
+        buf_append(out, "&gt;", 4);
+        break;
     case '"':
-        return "&quot;";
+        buf_append(out, "&quot;", 6);
+        break;
     case '\r':
-        return "&#13;";
+        buf_append(out, "&#13;", 5);
+        break;
     case '\t':
-        return "&#9;";
+        buf_append(out, "&#9;", 4);
+        break;
     default:
-        return "&#10;";
+        buf_append(out, "&#10;", 5);
+        break;
     }
 }
 
@@ -118,7 +127,7 @@ escape(struct buf *out, const char *s, int attr)
         if (k == END)
             return;
         if (k == ESC_TEXT || k == ESC_ATTR)
-            buf_puts(out, entity(u[i++]));
+            put_entity(out, u[i++]);
         else if (k == DROP)
             i++;
         else /* a character XML forbids, or an invalid byte */
@@ -140,7 +149,7 @@ escape_trusted(struct buf *out, const char *s, int attr)
         buf_append(out, s, k);
         if (s[k] == '\0')
             return;
-        buf_puts(out, entity((unsigned char)s[k]));
+        put_entity(out, (unsigned char)s[k]);
         s += k + 1;
     }
 }

@@ -148,6 +148,21 @@ clean_element_matches(const char *s, size_t n)
     return same;
 }
 
+/* xml_checks_match: utf8_xml_span and utf8_is_xml_str (on a terminated
+ * copy) say "clean" exactly when the plain XML filter changes nothing. */
+static int
+xml_checks_match(const char *s, size_t n, const struct buf *plain)
+{
+    struct buf z = BUF_INIT;
+    int clean = plain->len == n && memcmp(plain->data, s, n) == 0, same;
+
+    buf_append(&z, s, n);
+    same = (utf8_xml_span(s, n) == n) == clean &&
+           (memchr(s, '\0', n) != NULL || utf8_is_xml_str(z.data) == clean);
+    buf_release(&z);
+    return same;
+}
+
 /* compare: one string through every path; 0 when all agree. */
 static int
 compare(const char *s, size_t n)
@@ -165,6 +180,9 @@ compare(const char *s, size_t n)
         plain_filter(&plain, s, n, collapse);
         same = fast.len == plain.len &&
                memcmp(fast.data, plain.data, fast.len) == 0;
+        /* the XML checks see what the XML filter would change */
+        if (!collapse)
+            same = same && xml_checks_match(s, n, &plain);
     }
     buf_reset(&fast);
     buf_reset(&plain);

@@ -113,7 +113,7 @@ utf8_xml_multi(const unsigned char *u, size_t n)
  * made only of XML 1.0 characters: n when s can go into XML as it is. */
 size_t utf8_xml_span(const char *s, size_t n);
 /* utf8_is_xml_str: true when the NUL-terminated s is valid UTF-8 made
- * only of XML 1.0 characters (utf8_xml_span without a strlen first). */
+ * only of XML 1.0 characters. */
 int utf8_is_xml_str(const char *s);
 /* utf8_clean: as utf8_append_clean into a new string the caller owns. */
 char *utf8_clean(const char *s, size_t n);
