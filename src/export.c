@@ -224,8 +224,12 @@ write_doc(const struct doc *d, const char *dir, const struct entry *e,
     size_t gz_len = d->gz_len;
     int rc = 0;
 
-    buf_appendf(&file, "%s%s", dir, d->path);
-    buf_appendf(&gzname, "%s.gz", file.data);
+    /* no printf: an incremental build passes here for every document of
+     * the site, most of them reused */
+    buf_puts(&file, dir);
+    buf_puts(&file, d->path);
+    buf_append(&gzname, file.data, file.len);
+    buf_append(&gzname, ".gz", 3);
     if (is_current(e, d, file.data) &&
         (d->body == NULL || !site_is_text(d->type) ||
          access(gzname.data, F_OK) == 0)) {
