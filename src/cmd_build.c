@@ -67,10 +67,10 @@ build_once(struct ctx *ctx, const struct build_opts *o, int full,
 
     site_init(&prev);
     site_init(&site);
-    if (!full && export_load_index(&prev, o->out, err) < 0)
-        return err_prefix(err, "%s", o->out);
     if (export_begin(&x, o->out, err) < 0)
         goto out;
+    if (!full)
+        export_index(x, &prev);
     sink.put = sink_put;
     sink.arg = x;
     if (render_site_to(ctx->store, &ctx->conf, full ? NULL : &prev,

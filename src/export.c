@@ -716,20 +716,15 @@ export_load(struct site *s, const char *dir, struct err *err)
     return 0;
 }
 
-int
-export_load_index(struct site *s, const char *dir, struct err *err)
+void
+export_index(const struct export *x, struct site *s)
 {
-    struct manifest m;
     size_t i;
 
-    memset(&m, 0, sizeof(m));
-    if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
-        return -1;
-    for (i = 0; i < m.len; i++)
-        if (!(m.v[i].flags & ENTRY_PENDING))
-            site_add_stub(s, m.v[i].path, m.v[i].hash, m.v[i].size,
-                          m.v[i].flags & ENTRY_IMMUTABLE);
-    manifest_release(&m);
+    for (i = 0; i < x->old.len; i++)
+        if (!(x->old.v[i].flags & ENTRY_PENDING))
+            site_add_stub(s, x->old.v[i].path, x->old.v[i].hash,
+                          x->old.v[i].size,
+                          x->old.v[i].flags & ENTRY_IMMUTABLE);
     site_finish(s);
-    return 0;
 }

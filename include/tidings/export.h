@@ -69,11 +69,11 @@ void export_free(struct export *x);
  * they are immutable.  Returns 0, or -1 with ERR_IO / ERR_PARSE. */
 int export_load(struct site *site, const char *dir, struct err *err);
 
-/* export_load_index: the documents a folder written by export_write
- * holds, as stubs (site_add_stub: path, hash, size, immutable; no bytes
- * read), for `build` to hand to render_site as the previous site.  A
- * folder with no manifest gives an empty site.  Returns 0, or -1 with
- * ERR_IO / ERR_PARSE. */
-int export_load_index(struct site *site, const char *dir, struct err *err);
+/* export_index: the documents the folder of x held when export_begin read
+ * its manifest, as stubs (site_add_stub: path, hash, size, immutable; no
+ * bytes read), for `build` to hand to render_site as the previous site:
+ * the manifest is read once for both.  A folder with no manifest gives an
+ * empty site. */
+void export_index(const struct export *x, struct site *site);
 
 #endif
