@@ -100,10 +100,33 @@ is_cont2(const unsigned char *u)
     return ((u[0] ^ 0x80) | (u[1] ^ 0x80)) < 0x40;
 }
 
-static inline int
-is_cjk_lead(unsigned char c)
+/* run3: the end of the run from i of three-byte sequences whose lead
+ * and second byte `lead_ok` accepts, two at a time: one eight-byte load
+ * tests both sequences' shape (1110xxxx 10xxxxxx 10xxxxxx), then their
+ * leads.  The loops over Chinese text below differ only in the leads
+ * they let through; lead_ok is a constant, so each inlines its own. */
+static inline size_t
+run3(const unsigned char *u, size_t i, size_t n,
+     int (*lead_ok)(unsigned lead, unsigned next))
 {
-    return (unsigned char)(c - 0xE4) <= 0x0A && c != 0xED;
+    uint64_t w;
+
+    for (; n - i >= 8; i += 6) {
+        memcpy(&w, u + i, sizeof(w));
+        if ((w & 0xC0C0F0C0C0F0u) != 0x8080E08080E0u ||
+            !lead_ok((unsigned)(w & 0xFF), (unsigned)(w >> 8 & 0xFF)) ||
+            !lead_ok((unsigned)(w >> 24 & 0xFF), (unsigned)(w >> 32 & 0xFF)))
+            break;
+    }
+    return i;
+}
+
+/* E4-EC or EE: no white space, nothing XML forbids */
+static inline int
+is_cjk_lead(unsigned c, unsigned next)
+{
+    (void)next;
+    return c - 0xE4u <= 0x0Au && c != 0xED;
 }
 
 /* is_cjk3: a whole three-byte sequence led by E4-EC or EE at u. */
@@ -120,17 +143,7 @@ is_cjk3(const unsigned char *u, size_t n)
 static inline size_t
 cjk_run(const unsigned char *u, size_t i, size_t n)
 {
-    uint64_t w;
-
-    /* two sequences' shape (1110xxxx 10xxxxxx 10xxxxxx, twice) in one
-     * test of eight bytes, then their leads' range */
-    for (; n - i >= 8; i += 6) {
-        memcpy(&w, u + i, sizeof(w));
-        if ((w & 0xC0C0F0C0C0F0u) != 0x8080E08080E0u ||
-            !is_cjk_lead((unsigned char)w) ||
-            !is_cjk_lead((unsigned char)(w >> 24)))
-            break;
-    }
+    i = run3(u, i, n, is_cjk_lead);
     while (n - i >= 6 && is_cjk3(u + i, 3) && is_cjk3(u + i + 3, 3))
         i += 6;
     return i;
@@ -159,24 +172,14 @@ is_bad(uint32_t cp, size_t len)
     return cp == 0xFFFD && len == 1;
 }
 
-/* three_run: the end of the run from i of three-byte sequences led by
- * E1-EC, EE or EF, which are valid without looking further (overlongs
- * and surrogates live behind E0 and ED): Chinese text with its full-width
- * punctuation (E3 80 xx, EF BC xx), two at a time. */
-static inline size_t
-three_run(const unsigned char *u, size_t i, size_t n)
+/* E1-EC, EE or EF: valid without looking further (overlongs and
+ * surrogates live behind E0 and ED), so Chinese text with its full-width
+ * punctuation (E3 80 xx, EF BC xx) stays in one run */
+static inline int
+is_valid3_lead(unsigned c, unsigned next)
 {
-    uint64_t w;
-    unsigned char a, b;
-
-    for (; n - i >= 8; i += 6) {
-        memcpy(&w, u + i, sizeof(w));
-        a = (unsigned char)w, b = (unsigned char)(w >> 24);
-        if ((w & 0xC0C0F0C0C0F0u) != 0x8080E08080E0u || a == 0xE0 ||
-            a == 0xED || b == 0xE0 || b == 0xED)
-            break;
-    }
-    return i;
+    (void)next;
+    return c != 0xE0 && c != 0xED;
 }
 
 size_t
@@ -187,7 +190,7 @@ utf8_check(const char *s, size_t n)
     uint32_t cp;
 
     while (i < n) {
-        i = three_run(u, i, n);
+        i = run3(u, i, n, is_valid3_lead);
         i = ascii_run(u, i, n);
         if (i == n)
             break;
@@ -417,31 +420,13 @@ is_xml3_lead(unsigned c, unsigned next)
     return c - 0xE1u <= 0x0Bu || c == 0xEE || (c == 0xEF && next != 0xBF);
 }
 
-/* xml3_run: the end of the run from i of such sequences, two at a time
- * in one eight-byte load. */
-static inline size_t
-xml3_run(const unsigned char *u, size_t i, size_t n)
-{
-    uint64_t w;
-
-    for (; n - i >= 8; i += 6) {
-        memcpy(&w, u + i, sizeof(w));
-        if ((w & 0xC0C0F0C0C0F0u) != 0x8080E08080E0u ||
-            !is_xml3_lead((unsigned)(w & 0xFF), (unsigned)(w >> 8 & 0xFF)) ||
-            !is_xml3_lead((unsigned)(w >> 24 & 0xFF),
-                          (unsigned)(w >> 32 & 0xFF)))
-            break;
-    }
-    return i;
-}
-
 size_t
 utf8_xml_span(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, len;
 
-    while ((i = xml3_run(u, i, n)) < n) {
+    while ((i = run3(u, i, n, is_xml3_lead)) < n) {
         unsigned c = u[i];
 
         if (i + 3 <= n && cjk3(u + i)) {
