@@ -22,7 +22,8 @@
 # server's p99.  The "paced" cases therefore offer both servers the same
 # load, below either's capacity (each connection waits PACE_MS between
 # requests, through wrk's Lua delay()), so that their latencies compare
-# the servers rather than the client.
+# the servers rather than the client.  The "1t" cases run the same 64
+# connections from one wrk thread, which has no other thread to wait for.
 #
 # Environment: TIDINGS and SITE (the binaries; the Makefile sets them),
 # ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1), BENCH_TMP (/tmp).
@@ -179,7 +180,8 @@ while [ $r -le "$ROUNDS" ]; do
     [ $((r % 2)) -eq 0 ] && order="nginx tidings"
     for c in "plain-200 64 2" "gzip-200 64 2" "304 64 2" \
              "plain-200 1 1" "gzip-200 1 1" "304 1 1" \
-             "gzip-200-paced 64 2" "304-paced 64 2"; do
+             "gzip-200-paced 64 2" "304-paced 64 2" \
+             "gzip-200-1t 64 1" "304-1t 64 1"; do
         set -- $c
         one_case "$1@$2" "$2" "$3" "$order" | tee -a "$tmp/results" |
             sed "s/^/round $r: /"
@@ -192,7 +194,7 @@ echo
 printf '%-18s %12s %12s %7s %10s %10s %10s %10s\n' case "tidings r/s" \
     "nginx r/s" ratio "t mean ms" "n mean ms" "t p99 ms" "n p99 ms"
 for c in plain-200@64 gzip-200@64 304@64 plain-200@1 gzip-200@1 304@1 \
-         gzip-200-paced@64 304-paced@64; do
+         gzip-200-paced@64 304-paced@64 gzip-200-1t@64 304-1t@64; do
     med() { # server column: the median over rounds
         awk -v c="$c" -v s="$1" '$1 == c && $2 == s { print $'"$2"' }' \
             "$tmp/results" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -203,6 +205,6 @@ for c in plain-200@64 gzip-200@64 304@64 plain-200@1 gzip-200@1 304@1 \
         "$(med tidings 4)" "$(med nginx 4)" "$(med tidings 5)" "$(med nginx 5)"
 done
 echo "(paced: each of 64 connections waits ${PACE_MS} ms between requests;" \
-    "equal offered load, so compare the latencies)"
+    "equal offered load, so compare the latencies; 1t: one wrk thread)"
 echo
 echo "tidings resident memory: $((rss_loaded / 1024)) MB with $docs documents loaded, $((rss_end / 1024)) MB after the runs"
