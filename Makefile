@@ -120,13 +120,19 @@ valgrind:
 	@TIDINGS=$(CURDIR)/build-vg/tidings TIDINGS_WRAPPER="$(VALGRIND)" TIDINGS_SLOW=1 \
 	  $(VALGRIND) build-vg/runtests $(T)
 
-# Each tests/fuzz/fuzz_<name>.c is a libFuzzer target, seeded from
-# tests/fuzz/seeds/<name>/ (checked in) and run for FUZZ_SECONDS.
+# Each tests/fuzz/fuzz_<name>.c is a libFuzzer target, seeded from the
+# test fixtures of its input (FUZZ_FIXTURES_<name>) and from
+# tests/fuzz/seeds/<name>/ (seeds that are no fixture), and run for
+# FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -DTIDINGS_FUZZ
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_FIXTURES_text := tests/fixtures/text
+FUZZ_FIXTURES_frontmatter := tests/fixtures/text
+FUZZ_FIXTURES_html := tests/fixtures/html
+FUZZ_FIXTURES_feed := tests/fixtures/feed
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtidings.a
 	clang $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -141,12 +147,16 @@ fuzz:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory fuzz-lib
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
-	@set -e; for f in $(FUZZ_BIN); do \
+	@set -e; $(foreach n,text frontmatter html feed,\
+	  FX_$(n)="$(FUZZ_FIXTURES_$(n))";) \
+	for f in $(FUZZ_BIN); do \
 	  n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$n; \
+	  eval "fx=\$${FX_$$n:-}"; \
+	  seeds=tests/fuzz/seeds/$$n; [ -d $$seeds ] || seeds=; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
-	    build-fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>build-fuzz/$$n.log \
+	    build-fuzz/corpus/$$n $$seeds $$fx 2>build-fuzz/$$n.log \
 	    || { tail -40 build-fuzz/$$n.log; exit 1; }; \
 	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)' build-fuzz/$$n.log; \
 	done
