@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html_allowed.h"
 #include "test.h"
 #include "testutil.h"
 #include "tidings/article.h"
@@ -463,58 +464,6 @@ pages_that_are_not_articles(void)
 
 /* ---- properties over every fixture ------------------------------------- */
 
-/* is_script_url: the value (up to its quote) runs or inlines content:
- * javascript:, vbscript: or data:, in any case, with any white space. */
-static int
-is_script_url(const char *v)
-{
-    char probe[16];
-    size_t n = 0;
-
-    for (; *v != '"' && n + 1 < sizeof(probe); v++)
-        if ((unsigned char)*v > 0x20)
-            probe[n++] = (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 : *v);
-    probe[n] = '\0';
-    return strncmp(probe, "javascript:", 11) == 0 ||
-           strncmp(probe, "vbscript:", 9) == 0 ||
-           strncmp(probe, "data:", 5) == 0;
-}
-
-/* check_allowed: every tag of a body is on the allow-list, with href,
- * src and alt as its only attributes, and no URL runs script; why says
- * what failed.  Text never holds '<': every '<' opens a tag. */
-static int
-check_allowed(const char *s, char *why, size_t cap)
-{
-    static const char *const names[] = {
-        "p",     "h2",         "h3",     "h4",         "ul",    "ol",
-        "li",    "blockquote", "figure", "figcaption", "table", "caption",
-        "thead", "tbody",      "tfoot",  "tr",         "th",    "td",
-        "a",     "strong",     "em",     "br",         "img",
-    };
-    size_t n, i;
-    int ok;
-
-    while ((s = strchr(s, '<')) != NULL) {
-        s += s[1] == '/' ? 2 : 1;
-        n = strcspn(s, " >");
-        for (i = 0, ok = 0; i < sizeof(names) / sizeof(names[0]); i++)
-            ok |= strlen(names[i]) == n && strncmp(s, names[i], n) == 0;
-        if (!ok)
-            return snprintf(why, cap, "tag <%.*s>", (int)n, s), 0;
-        for (s += n; *s == ' '; s = strchr(strchr(s, '"') + 1, '"') + 1) {
-            const char *v = strchr(s, '"') + 1;
-
-            if (strncmp(s, " href=\"", 7) && strncmp(s, " src=\"", 6) &&
-                strncmp(s, " alt=\"", 6))
-                return snprintf(why, cap, "attribute %.20s", s), 0;
-            if (strncmp(s, " alt=", 5) && is_script_url(v))
-                return snprintf(why, cap, "URL %.20s", v), 0;
-        }
-    }
-    return 1;
-}
-
 typedef int (*parse_fn)(const char *, size_t, const struct import_opts *,
                         const struct import_sink *, struct err *);
 
@@ -549,7 +498,7 @@ each_body(const char *dir, const char *suffix, parse_fn parse, char *why,
             struct buf again = BUF_INIT;
             const char *b = c.a[i].body ? c.a[i].body : "";
 
-            ok = check_allowed(b, why, cap);
+            ok = html_check_allowed(b, why, cap);
             sanitize_html(b, strlen(b), NULL, &again, &err);
             if (ok && strcmp(again.data, b) != 0)
                 ok = 0, snprintf(why, cap, "not a fixpoint");
