@@ -4,6 +4,7 @@
  * (taking documents over from a previous site, and Last-Modified).
  */
 #include <libxml/parser.h>
+#include <libxml/xmlwriter.h>
 #include <pthread.h>
 #include <time.h>
 #include <stdint.h>
@@ -509,10 +510,94 @@ build_memory_does_not_grow_with_the_site(void)
               "peak RSS %ld KB for a site of %.0f bytes", rss_kb, bytes);
 }
 
+#define X(s) ((const xmlChar *)(s))
+
+/* One random tree written twice: through xwriter, which indents itself,
+ * and through libxml2's writer with its own indentation on. */
+struct twin {
+    struct xwriter *w;
+    xmlTextWriterPtr tw;
+    uint32_t seed;
+};
+
+static uint32_t
+twin_rand(struct twin *t, uint32_t n)
+{
+    t->seed = t->seed * 1103515245u + 12345u;
+    return (t->seed >> 8) % n;
+}
+
+static void
+twin_tree(struct twin *t, int depth, int max_depth)
+{
+    static const char *const words[] = { "a", "长文本", "x y", "" };
+    /* bushy near the top, a single chain below depth 5 */
+    int kids = depth >= max_depth ? 0
+               : depth >= 5       ? 1
+                                  : (int)twin_rand(t, 4),
+        k;
+    const char *w;
+
+    xwriter_start(t->w, depth % 2 ? "e" : "item");
+    xmlTextWriterStartElement(t->tw, X(depth % 2 ? "e" : "item"));
+    if (twin_rand(t, 3) == 0) {
+        xwriter_attr(t->w, "k", "v");
+        xmlTextWriterWriteAttribute(t->tw, X("k"), X("v"));
+    }
+    if (kids == 0 || twin_rand(t, 4) == 0) {
+        /* text only, or text before the children (mixed content) */
+        w = words[twin_rand(t, 4)];
+        if (*w) {
+            xwriter_text(t->w, w);
+            xmlTextWriterWriteRaw(t->tw, X(w));
+        }
+    }
+    for (k = 0; k < kids; k++)
+        twin_tree(t, depth + 1, max_depth);
+    if (twin_rand(t, 5) == 0) { /* text after the children */
+        xwriter_text(t->w, "t");
+        xmlTextWriterWriteRaw(t->tw, X("t"));
+    }
+    if (depth > 0 || twin_rand(t, 2) == 0) { /* or EndDocument closes it */
+        xwriter_end(t->w);
+        xmlTextWriterEndElement(t->tw);
+    }
+}
+
+static void
+xwriter_indents_as_libxml2(void)
+{
+    struct twin t;
+    int round;
+
+    for (round = 0; round < 300; round++) {
+        struct buf ours = BUF_INIT;
+        struct err err = ERR_INIT;
+        xmlBufferPtr theirs = xmlBufferCreate();
+
+        t.seed = (uint32_t)round;
+        t.w = xwriter_new(&ours, 1);
+        t.tw = xmlNewTextWriterMemory(theirs, 0);
+        xmlTextWriterSetIndent(t.tw, 1);
+        xmlTextWriterSetIndentString(t.tw, X("  "));
+        /* deep enough, now and then, to pass the 64 spaces of a write */
+        twin_tree(&t, 0, round % 10 == 0 ? 40 : 6);
+        CHECK(xwriter_finish(t.w, &err) == 0);
+        xmlTextWriterEndDocument(t.tw);
+        xmlFreeTextWriter(t.tw);
+        CHECK_MSG(strcmp(ours.data, (const char *)theirs->content) == 0,
+                  "round %d:\n%s\n---\n%s", round, ours.data,
+                  (const char *)theirs->content);
+        xmlBufferFree(theirs);
+        buf_release(&ours);
+    }
+}
+
 const struct test tests_render[] = {
     { "xwriter_filters_text", xwriter_filters_text },
     { "xwriter_keeps_cjk_in_attributes", xwriter_keeps_cjk_in_attributes },
     { "xwriter_reports_the_cap", xwriter_reports_the_cap },
+    { "xwriter_indents_as_libxml2", xwriter_indents_as_libxml2 },
     { "slugs", slugs },
     { "json_reader", json_reader },
     { "renderers_take_any_bytes", renderers_take_any_bytes },
