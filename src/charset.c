@@ -126,46 +126,60 @@ charset_canonical(const char *name)
     return canonical(name) ? canonical(name) : name;
 }
 
+/* The reading of s that charset_to_utf8 makes. */
+struct reading {
+    const char *name; /* the encoding */
+    size_t bom;       /* bytes of BOM to pass over */
+    int valid;        /* sniffed as valid UTF-8: no need to check again */
+    int sniffed;      /* GB18030 for want of anything better */
+};
+
+static void
+read_as(const char *s, size_t n, const char *encoding, struct reading *r)
+{
+    const char *bom_name = NULL;
+
+    r->bom = charset_bom(s, n, &bom_name);
+    r->valid = r->sniffed = 0;
+    if (encoding != NULL)
+        r->name = canonical(encoding) ? canonical(encoding) : encoding;
+    else if (r->bom)
+        r->name = bom_name;
+    else if (utf8_check(s, n) == n)
+        r->name = "UTF-8", r->valid = 1;
+    else
+        r->name = "GB18030", r->sniffed = 1;
+    if (r->bom && strcmp(r->name, bom_name) != 0)
+        r->bom = 0;
+}
+
 long
 charset_utf8_as_is(const char *s, size_t n, const char *encoding)
 {
-    const char *bom_name = NULL;
-    size_t bom = charset_bom(s, n, &bom_name);
+    struct reading r;
 
-    if (encoding != NULL ? !charset_is_utf8_alias(encoding)
-                         : bom != 0 && strcmp(bom_name, "UTF-8") != 0)
+    read_as(s, n, encoding, &r);
+    if (strcmp(r.name, "UTF-8") != 0)
         return -1;
-    if (bom != 0 && strcmp(bom_name, "UTF-8") != 0)
-        bom = 0;
-    return utf8_check(s + bom, n - bom) == n - bom ? (long)bom : -1;
+    return r.valid || utf8_check(s + r.bom, n - r.bom) == n - r.bom
+               ? (long)r.bom
+               : -1;
 }
 
 int
 charset_to_utf8(const char *s, size_t n, const char *encoding, struct buf *out,
                 const char **used, struct err *err)
 {
-    const char *bom_name = NULL, *name;
-    size_t bom = charset_bom(s, n, &bom_name);
-    int sniffed = 0, valid = 0;
+    struct reading r;
 
-    if (encoding != NULL)
-        name = canonical(encoding) ? canonical(encoding) : encoding;
-    else if (bom)
-        name = bom_name;
-    else if (utf8_check(s, n) == n)
-        name = "UTF-8", valid = 1;
-    else
-        name = "GB18030", sniffed = 1;
-    if (bom && strcmp(name, bom_name) == 0)
-        s += bom, n -= bom;
-    else
-        bom = 0;
+    read_as(s, n, encoding, &r);
+    s += r.bom, n -= r.bom;
     if (used)
-        *used = name;
-    if (strcmp(name, "UTF-8") == 0)
-        return copy_utf8(s, n, bom, valid, out, err);
-    if (convert(s, n, name, out, err) < 0)
-        return sniffed && err->code == ERR_PARSE
+        *used = r.name;
+    if (strcmp(r.name, "UTF-8") == 0)
+        return copy_utf8(s, n, r.bom, r.valid, out, err);
+    if (convert(s, n, r.name, out, err) < 0)
+        return r.sniffed && err->code == ERR_PARSE
                    ? err_prefix(err, "not UTF-8, and as GB18030")
                    : -1;
     return 0;
