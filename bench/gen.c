@@ -41,21 +41,6 @@
 #define MAX_CATEGORY  64
 #define BATCH_FILES   10000 /* tidings' default [import] batch_files */
 
-static const char *const headings[12] = {
-    "抓好宣传引导，为精神文明建设提供思想保障",
-    "推行特色服务 为精神文明建设提供实践窗口",
-    "大力弘扬正气，为精神文明建设提供人文环境",
-    "开展文化活动，为精神文明建设提供有效平台",
-    "加强教育培训，为精神文明建设提供人才保障",
-    "深化改革创新 推动口岸高质量发展",
-    "强化风险防控，筑牢国门安全屏障",
-    "优化通关流程 降低企业通关成本",
-    "坚持党建引领，凝聚干事创业合力",
-    "加强区域合作 服务国家开放战略",
-    "夯实基层基础，提升监管服务水平",
-    "主要做法与成效",
-};
-
 /* Sentences end in a full stop; none holds a colon (a line under the
  * title with "时间：" in it would be read as a date line) or markup. */
 static const char *const sentences[24] = {

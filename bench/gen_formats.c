@@ -34,19 +34,6 @@
 
 #define PER_DIR 1000
 
-static const char *const headings[10] = {
-    "抓好宣传引导，为精神文明建设提供思想保障",
-    "推行特色服务 为精神文明建设提供实践窗口",
-    "大力弘扬正气，为精神文明建设提供人文环境",
-    "开展文化活动，为精神文明建设提供有效平台",
-    "加强教育培训，为精神文明建设提供人才保障",
-    "深化改革创新 推动口岸高质量发展",
-    "强化风险防控，筑牢国门安全屏障",
-    "优化通关流程 降低企业通关成本",
-    "坚持党建引领，凝聚干事创业合力",
-    "加强区域合作 服务国家开放战略",
-};
-
 /* Sentences of the seed's kind: a full stop at the end, no colon, no
  * markup characters. */
 static const char *const sentences[16] = {
@@ -136,8 +123,9 @@ make_article(struct article *a, struct rng *r, size_t i)
         int k, n = 2 + (int)rng_below(r, 3);
 
         if (para % 4 == 1)
-            len += (size_t)snprintf(a->body + len, sizeof(a->body) - len,
-                                    "H%s\n", headings[rng_below(r, 10)]);
+            len +=
+                (size_t)snprintf(a->body + len, sizeof(a->body) - len, "H%s\n",
+                                 headings[rng_below(r, NELEMS(headings))]);
         a->body[len++] = 'P';
         for (k = 0; k < n; k++)
             len += (size_t)snprintf(a->body + len, sizeof(a->body) - len, "%s",
