@@ -1,8 +1,10 @@
 /*
  * Tests of the base modules: buf, utf8, hash, date, charset.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "test.h"
 #include "tidings/buf.h"
@@ -169,6 +171,69 @@ date_formats(void)
     CHECK_STR_EQ(out, "1969-12-31T23:59:59+00:00");
 }
 
+/* tm_at: t at offset broken down by libc, the reference for the
+ * formatters (strftime in the C locale: the runner never sets one). */
+static struct tm
+tm_at(int64_t t, int offset)
+{
+    time_t local = (time_t)(t + offset);
+    struct tm tm;
+
+    gmtime_r(&local, &tm);
+    return tm;
+}
+
+/* zone: offset as "+HH:MM" (colon) or "+HHMM", appended to out. */
+static void
+zone(int offset, int colon, char *out, size_t cap)
+{
+    size_t n = strlen(out);
+    int a = abs(offset);
+
+    snprintf(out + n, cap - n, colon ? "%c%02d:%02d" : "%c%02d%02d",
+             offset < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
+/* date_formats_match_libc: the hand-written formatters against libc over
+ * random times from year 1000 to 9999 (glibc's %Y does not pad earlier
+ * years to four digits) and offsets of whole quarter hours. */
+static void
+date_formats_match_libc(void)
+{
+    uint64_t s = 0x9E3779B97F4A7C15u;
+    char got[DATE_MAX], want[64];
+    int i;
+
+    for (i = 0; i < 20000; i++) {
+        struct tm at, utc;
+        int64_t t;
+        int off;
+
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        t = -30610224000 + 86400 + (int64_t)((s >> 8) % 284012000000u);
+        off = ((int)(s % 113) - 56) * 900;
+        at = tm_at(t, off);
+        utc = tm_at(t, 0);
+        date_format_rfc3339(t, off, got);
+        strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &at);
+        zone(off, 1, want, sizeof(want));
+        CHECK_STR_EQ(got, want);
+        date_format_rfc822(t, off, got);
+        strftime(want, sizeof(want), "%a, %d %b %Y %H:%M:%S ", &at);
+        zone(off, 0, want, sizeof(want));
+        CHECK_STR_EQ(got, want);
+        date_format_http(t, got);
+        strftime(want, sizeof(want), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+        CHECK_STR_EQ(got, want);
+        date_format_day(t, off, got);
+        strftime(want, sizeof(want), "%Y-%m-%d", &at);
+        CHECK_STR_EQ(got, want);
+        date_format_clf(t, got);
+        strftime(want, sizeof(want), "%d/%b/%Y:%H:%M:%S +0000", &utc);
+        CHECK_STR_EQ(got, want);
+    }
+}
+
 static void
 charset_conversions(void)
 {
@@ -220,6 +285,7 @@ const struct test tests_base[] = {
     { "date_text_forms", date_text_forms },
     { "date_rfc822_forms", date_rfc822_forms },
     { "date_formats", date_formats },
+    { "date_formats_match_libc", date_formats_match_libc },
     { "charset_conversions", charset_conversions },
     { NULL, NULL },
 };
