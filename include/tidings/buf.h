@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
     char *data;
@@ -44,7 +45,24 @@ void buf_reset(struct buf *b);
 char *buf_detach(struct buf *b, size_t *len);
 
 /* Appends return 0, or -1 when the buffer has failed (now or before). */
-int buf_append(struct buf *b, const void *p, size_t n);
+/* buf_append_grow: buf_append when the bytes may not fit: grows, caps,
+ * fails. */
+int buf_append_grow(struct buf *b, const void *p, size_t n);
+
+/* buf_append: inline when the bytes fit, as most appends do (an entity, a
+ * tag, a run of text): a renderer makes one for every few bytes it
+ * writes, and the call cost more than the copy. */
+static inline int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+    if (n >= b->cap - b->len || b->failed || b->max)
+        return buf_append_grow(b, p, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, int c);
 int buf_appendf(struct buf *b, const char *fmt, ...)
