@@ -1531,6 +1531,22 @@ store_get_article_id(struct store *s, int64_t id, struct article *out,
     return 0;
 }
 
+/* column_copy: text column i into out, cut to fit, "" for NULL (every
+ * documents row is read on each build: snprintf was 8% of a rebuild). */
+static void
+column_copy(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const void *p = sqlite3_column_text(st, i);
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+    if (p == NULL)
+        n = 0;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, p ? p : "", n);
+    out[n] = '\0';
+}
+
 int
 store_each_doc(struct store *s, store_doc_fn fn, void *arg, struct err *err)
 {
@@ -1541,14 +1557,10 @@ store_each_doc(struct store *s, store_doc_fn fn, void *arg, struct err *err)
     if (st == NULL)
         return -1;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *h = sqlite3_column_text(st, 1);
-        const unsigned char *src = sqlite3_column_text(st, 3);
-
         d.path = (const char *)sqlite3_column_text(st, 0);
-        snprintf(d.hash, sizeof(d.hash), "%s", h ? (const char *)h : "");
+        column_copy(st, 1, d.hash, sizeof(d.hash));
         d.size = sqlite3_column_int64(st, 2);
-        snprintf(d.source, sizeof(d.source), "%s",
-                 src ? (const char *)src : "");
+        column_copy(st, 3, d.source, sizeof(d.source));
         d.changed = sqlite3_column_int64(st, 4);
         stop = fn(&d, arg);
     }
