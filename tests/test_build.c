@@ -429,6 +429,12 @@ late_old_article(void)
     CHECK(strstr(headers, "/archive/4.xml\n  Content-Type: application/"
                           "atom+xml; charset=utf-8\n  Cache-Control: public, "
                           "max-age=300\n") != NULL);
+    /* the article pages share one rule, and no page has its own */
+    CHECK(strstr(headers, "\n/articles/*\n  Content-Type: text/html; "
+                          "charset=utf-8\n  Cache-Control: public, "
+                          "max-age=300\n") != NULL);
+    CHECK(strstr(headers, "\n/articles/") == strstr(headers, "\n/articles/*"));
+    CHECK(strstr(strstr(headers, "\n/articles/*") + 1, "\n/articles/") == NULL);
     free(p1), free(p2), free(p1b), free(p2b), free(p4), free(headers);
 }
 
