@@ -64,11 +64,15 @@ struct stored {
 /* A hash index over paths (the documents rows, the previous site's
  * documents): a render of a large site looks up every path in both, and
  * binary searches spent their time in strcmp.  Slots hold 1 + the index
- * of an entry, 0 when empty. */
+ * of an entry, 0 when empty.  Both are sorted by path, and so are most
+ * lookups (the article pages come by slug): the entry after the last one
+ * found is tried first, which reads memory in order where probing the
+ * table missed the cache at every step. */
 struct path_index {
     size_t *slot;
     uint64_t *hash; /* of each entry's path, by entry */
-    size_t cap;
+    size_t cap, n;
+    size_t next; /* the entry after the last one found */
 };
 
 struct run {
@@ -175,6 +179,8 @@ index_build(struct path_index *ix, const void *v, size_t n, path_at_fn at)
 
     for (ix->cap = 16; ix->cap < 2 * n; ix->cap *= 2)
         ;
+    ix->n = n;
+    ix->next = 0;
     ix->slot = xcalloc(ix->cap, sizeof(*ix->slot));
     ix->hash = xreallocarray(NULL, n + 1, sizeof(*ix->hash));
     for (i = 0; i < n; i++) {
@@ -189,19 +195,24 @@ index_build(struct path_index *ix, const void *v, size_t n, path_at_fn at)
 /* index_find: the index of the entry with path (whose hash64 is h), or
  * -1. */
 static long
-index_find(const struct path_index *ix, const void *v, path_at_fn at,
+index_find(struct path_index *ix, const void *v, path_at_fn at,
            const char *path, uint64_t h)
 {
-    size_t j;
+    size_t j, e = ix->next;
 
     if (ix->cap == 0)
         return -1;
+    if (e < ix->n && ix->hash[e] == h && strcmp(at(v, e), path) == 0) {
+        ix->next = e + 1;
+        return (long)e;
+    }
     for (j = (size_t)h & (ix->cap - 1); ix->slot[j] != 0;
          j = (j + 1) & (ix->cap - 1)) {
-        size_t e = ix->slot[j] - 1;
-
-        if (ix->hash[e] == h && strcmp(at(v, e), path) == 0)
+        e = ix->slot[j] - 1;
+        if (ix->hash[e] == h && strcmp(at(v, e), path) == 0) {
+            ix->next = e + 1;
             return (long)e;
+        }
     }
     return -1;
 }
@@ -227,7 +238,7 @@ doc_path(const void *v, size_t i)
 }
 
 static struct stored *
-find_row(const struct run *r, const char *path, uint64_t h)
+find_row(struct run *r, const char *path, uint64_t h)
 {
     long i = index_find(&r->rows_ix, r->docs, row_path, path, h);
 
@@ -235,7 +246,7 @@ find_row(const struct run *r, const char *path, uint64_t h)
 }
 
 static const struct doc *
-find_prev(const struct run *r, const char *path, uint64_t h)
+find_prev(struct run *r, const char *path, uint64_t h)
 {
     long i;
 
