@@ -80,6 +80,28 @@ utf8_white_space(void)
     free(c);
 }
 
+/* hash_hex_round_trip: hash_hex and hash_parse_hex invert each other;
+ * upper case parses; anything but 1-16 hex digits is refused. */
+static void
+hash_hex_round_trip(void)
+{
+    static const char *const bad[] = { "",    "g",   "12:4", "/0",
+                                       "@a",  "`f",  "0x1f", "1 ",
+                                       "G0",  "12345678901234567" };
+    char hex[HASH_HEX_LEN + 1];
+    uint64_t v = 1, got;
+    size_t i;
+
+    for (i = 0; i < 64; i++, v = v * 6364136223846793005u + 1) {
+        hash_hex(v, hex);
+        CHECK(hash_parse_hex(hex, &got) == 0 && got == v);
+    }
+    CHECK(hash_parse_hex("DEADbeef", &got) == 0 && got == 0xDEADBEEFu);
+    CHECK(hash_parse_hex("f", &got) == 0 && got == 15);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK_MSG(hash_parse_hex(bad[i], &got) < 0, "%s", bad[i]);
+}
+
 static void
 hash_is_split_independent(void)
 {
@@ -282,6 +304,7 @@ const struct test tests_base[] = {
     { "utf8_decoding", utf8_decoding },
     { "utf8_white_space", utf8_white_space },
     { "hash_is_split_independent", hash_is_split_independent },
+    { "hash_hex_round_trip", hash_hex_round_trip },
     { "date_text_forms", date_text_forms },
     { "date_rfc822_forms", date_rfc822_forms },
     { "date_formats", date_formats },
