@@ -85,9 +85,10 @@ utf8_white_space(void)
 static void
 hash_hex_round_trip(void)
 {
-    static const char *const bad[] = { "",    "g",   "12:4", "/0",
-                                       "@a",  "`f",  "0x1f", "1 ",
-                                       "G0",  "12345678901234567" };
+    static const char *const bad[] = {
+        "",   "g",    "12:4", "/0", "@a",
+        "`f", "0x1f", "1 ",   "G0", "12345678901234567"
+    };
     char hex[HASH_HEX_LEN + 1];
     uint64_t v = 1, got;
     size_t i;
