@@ -544,19 +544,31 @@ byline(const char *s, size_t n, struct header *h)
 
 enum field { F_SOURCE, F_AUTHOR, F_DATE, F_IGNORE };
 
+/* A label, its length in bytes (next_label asks for labels of a given
+ * length), and the field it names. */
+#define LABEL(s, f)                                                            \
+    {                                                                          \
+        s, sizeof(s) - 1, f                                                    \
+    }
+
 static const struct {
     const char *label;
+    size_t len;
     enum field field;
 } labels[] = {
-    { "发布时间", F_DATE },   { "发布日期", F_DATE }, { "发表时间", F_DATE },
-    { "更新时间", F_IGNORE }, { "日期", F_DATE },     { "时间", F_DATE },
-    { "来源", F_SOURCE },     { "稿源", F_SOURCE },   { "作者", F_AUTHOR },
-    { "记者", F_AUTHOR },     { "文", F_AUTHOR },     { "责任编辑", F_IGNORE },
-    { "编辑", F_IGNORE },     { "点击数", F_IGNORE }, { "点击", F_IGNORE },
-    { "浏览次数", F_IGNORE }, { "浏览", F_IGNORE },   { "阅读", F_IGNORE },
-    { "字号", F_IGNORE },     { "字体", F_IGNORE },   { "Source", F_SOURCE },
-    { "Author", F_AUTHOR },   { "By", F_AUTHOR },     { "Date", F_DATE },
-    { "Published", F_DATE },
+    LABEL("发布时间", F_DATE),  LABEL("发布日期", F_DATE),
+    LABEL("发表时间", F_DATE),  LABEL("更新时间", F_IGNORE),
+    LABEL("日期", F_DATE),      LABEL("时间", F_DATE),
+    LABEL("来源", F_SOURCE),    LABEL("稿源", F_SOURCE),
+    LABEL("作者", F_AUTHOR),    LABEL("记者", F_AUTHOR),
+    LABEL("文", F_AUTHOR),      LABEL("责任编辑", F_IGNORE),
+    LABEL("编辑", F_IGNORE),    LABEL("点击数", F_IGNORE),
+    LABEL("点击", F_IGNORE),    LABEL("浏览次数", F_IGNORE),
+    LABEL("浏览", F_IGNORE),    LABEL("阅读", F_IGNORE),
+    LABEL("字号", F_IGNORE),    LABEL("字体", F_IGNORE),
+    LABEL("Source", F_SOURCE),  LABEL("Author", F_AUTHOR),
+    LABEL("By", F_AUTHOR),      LABEL("Date", F_DATE),
+    LABEL("Published", F_DATE),
 };
 
 /* colon_after: length of optional spaces plus ':' or '：' at s, or 0. */
@@ -611,7 +623,7 @@ label_at(const char *s, size_t n, size_t i, enum field *f)
     for (k = 0; k < COUNT(labels); k++) {
         if (!starts_with(s + i, n - i, labels[k].label))
             continue;
-        len = strlen(labels[k].label);
+        len = labels[k].len;
         if ((colon = colon_after(s + i + len, n - i - len)) == 0)
             continue;
         if (!at_boundary(s, i))
@@ -678,14 +690,67 @@ lead_in(const char *s, size_t n, struct header *h, int tz)
     return byline(s, n, h);
 }
 
-/* has_colon: whether the line holds ':' or '：', without which no label
- * can match; this spares the label scan of every position of the long
- * first paragraph, which is tried as a header line too. */
-static int
-has_colon(const struct line *l)
+/* The next ':' and the next '：' from some position of a line, each
+ * searched for again only once passed: the line is read once. */
+struct colons {
+    size_t ascii, wide;
+};
+
+/* colon_from: the first ':' or '：' at or after i, or n.  c holds the
+ * ones found from an earlier position; from 0 both are looked for. */
+static size_t
+colon_from(const char *s, size_t n, size_t i, struct colons *c)
 {
-    return memchr(l->s, ':', l->n) != NULL ||
-           find(l->s, l->n, "\xEF\xBC\x9A") != NULL;
+    const char *p;
+
+    if (i == 0 || c->ascii < i)
+        c->ascii = (p = memchr(s + i, ':', n - i)) ? (size_t)(p - s) : n;
+    if (i == 0 || c->wide < i)
+        c->wide = (p = find(s + i, n - i, "：")) ? (size_t)(p - s) : n;
+    return c->ascii < c->wide ? c->ascii : c->wide;
+}
+
+/* label_lengths: the lengths labels have, as bits (all are below 64). */
+static uint64_t
+label_lengths(void)
+{
+    uint64_t bits = 0;
+    size_t k;
+
+    for (k = 0; k < COUNT(labels); k++)
+        bits |= (uint64_t)1 << labels[k].len;
+    return bits;
+}
+
+/* next_label: the first label at or after i (its field in *f, the bytes
+ * it takes with its colon in *len), or l->n.  A label is followed by
+ * spaces and a colon and nothing else, so it ends where the spaces
+ * before the next colon begin: label_at is asked only at the few bytes
+ * that are a label's length before that end, not at every byte of the
+ * line (most lines are long sentences tried as header lines, or bylines
+ * with a few labels). */
+static size_t
+next_label(const struct line *l, size_t i, enum field *f, size_t *len,
+           struct colons *c)
+{
+    size_t colon = 0, end = 0;
+    uint64_t lengths = 0;
+
+    for (; i < l->n; i++) {
+        if (i == 0 || colon < i) {
+            if ((colon = colon_from(l->s, l->n, i, c)) == l->n)
+                return l->n;
+            for (end = colon; end > i && l->s[end - 1] == ' '; end--)
+                ;
+            lengths = lengths ? lengths : label_lengths();
+            if (end - i >= 64)
+                i = end - 63;
+        }
+        if (i < end && (lengths >> (end - i) & 1) &&
+            (*len = label_at(l->s, l->n, i, f)) != 0)
+            return i;
+    }
+    return l->n;
 }
 
 /* labelled: reads "来源：X 作者：Y 发布时间：Z".  Returns 1 when the line
@@ -694,24 +759,17 @@ has_colon(const struct line *l)
 static int
 labelled(const struct line *l, struct header *h, int tz)
 {
-    size_t i = 0, len = 0, vstart;
+    struct colons c = { 0, 0 };
+    size_t i, len = 0, vstart;
     enum field f, cur;
 
-    if (!has_colon(l))
-        return 0;
-    while (i < l->n && (len = label_at(l->s, l->n, i, &f)) == 0)
-        i++;
-    if (i == l->n)
+    if ((i = next_label(l, 0, &f, &len, &c)) == l->n)
         return 0;
     if (!lead_in(l->s, i, h, tz))
         return -1;
     cur = f;
     vstart = i += len;
-    while (i < l->n) {
-        if ((len = label_at(l->s, l->n, i, &f)) == 0) {
-            i++;
-            continue;
-        }
+    while ((i = next_label(l, i, &f, &len, &c)) < l->n) {
         set_field(h, cur, l->s + vstart, i - vstart, tz);
         cur = f;
         vstart = i += len;
