@@ -26,7 +26,9 @@
 # connections from one wrk thread, which has no other thread to wait for.
 #
 # Environment: TIDINGS and SITE (the binaries; the Makefile sets them),
-# ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1), BENCH_TMP (/tmp).
+# ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1), BENCH_TMP (/tmp),
+# THREADS (1: tidings' threads and nginx's workers), CASES (the list
+# below, as name:connections:wrk-threads), PACE_MS (1).
 set -eu
 
 TIDINGS=${TIDINGS:-./tidings}
@@ -34,6 +36,10 @@ SITE=${SITE:-build/bench/site}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 PACE_MS=${PACE_MS:-1}
+THREADS=${THREADS:-1}
+# CASES: name:connections:wrk-threads, space-separated
+CASES=${CASES:-"plain-200:64:2 gzip-200:64:2 304:64:2 plain-200:1:1 gzip-200:1:1
+304:1:1 gzip-200-paced:64:2 304-paced:64:2 gzip-200-1t:64:1 304-1t:64:1"}
 SERVER_CPU=${SERVER_CPU:-0}
 WRK_CPU=${WRK_CPU:-1}
 SEED_PAGE=tests/samples/000_6f3282650a6999bc.txt
@@ -65,7 +71,7 @@ cat >"$tmp/tidings.conf" <<EOF
 [serve]
 bind = 127.0.0.1
 access_log =
-threads = 1
+threads = $THREADS
 max_connections = 1024
 [store]
 path = $tmp/none.db
@@ -73,7 +79,7 @@ EOF
 
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx.conf" <<EOF
-worker_processes 1;
+worker_processes $THREADS;
 daemon on;
 pid $tmp/nginx.pid;
 error_log $tmp/nginx/error.log;
@@ -96,8 +102,11 @@ http {
 }
 EOF
 
-taskset -c "$SERVER_CPU" "$TIDINGS" -c "$tmp/tidings.conf" serve \
-    --port "$T_PORT" --from "$tmp/site" 2>"$tmp/tidings.err" &
+# setsid: a session, and so a scheduling autogroup, of its own, as nginx
+# gets by daemonizing; in one with wrk, tidings would share wrk's CPU time
+# whenever the CPU sets overlap
+taskset -c "$SERVER_CPU" setsid "$TIDINGS" -c "$tmp/tidings.conf" serve \
+    --port "$T_PORT" --from "$tmp/site" 2>"$tmp/tidings.err" </dev/null &
 tpid=$!
 taskset -c "$SERVER_CPU" nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" 2>"$tmp/nginx.err"
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
@@ -178,11 +187,8 @@ r=1
 while [ $r -le "$ROUNDS" ]; do
     order="tidings nginx"
     [ $((r % 2)) -eq 0 ] && order="nginx tidings"
-    for c in "plain-200 64 2" "gzip-200 64 2" "304 64 2" \
-             "plain-200 1 1" "gzip-200 1 1" "304 1 1" \
-             "gzip-200-paced 64 2" "304-paced 64 2" \
-             "gzip-200-1t 64 1" "304-1t 64 1"; do
-        set -- $c
+    for c in $CASES; do
+        set -- $(echo "$c" | tr ':' ' ')
         one_case "$1@$2" "$2" "$3" "$order" | tee -a "$tmp/results" |
             sed "s/^/round $r: /"
     done
@@ -193,8 +199,7 @@ rss_end=$(rss_kb)
 echo
 printf '%-18s %12s %12s %7s %10s %10s %10s %10s\n' case "tidings r/s" \
     "nginx r/s" ratio "t mean ms" "n mean ms" "t p99 ms" "n p99 ms"
-for c in plain-200@64 gzip-200@64 304@64 plain-200@1 gzip-200@1 304@1 \
-         gzip-200-paced@64 304-paced@64 gzip-200-1t@64 304-1t@64; do
+for c in $(echo "$CASES" | tr ' ' '\n' | sed 's/^\([^:]*\):\([^:]*\):.*/\1@\2/'); do
     med() { # server column: the median over rounds
         awk -v c="$c" -v s="$1" '$1 == c && $2 == s { print $'"$2"' }' \
             "$tmp/results" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
