@@ -115,8 +115,12 @@ manifest_sort(struct manifest *m)
 static int
 safe_path(const char *p)
 {
-    return p[0] == '/' && p[1] != '\0' && strstr(p, "/../") == NULL &&
-           strstr(p, "//") == NULL && strcmp(p + strlen(p) - 3, "/..") != 0 &&
+    size_t n = strlen(p);
+
+    /* n >= 3 before looking at the last three: "/x" has none before it */
+    return p[0] == '/' && n > 1 && strstr(p, "/../") == NULL &&
+           strstr(p, "//") == NULL &&
+           (n < 3 || strcmp(p + n - 3, "/..") != 0) &&
            strncmp(p, "/./", 3) != 0 && strchr(p, '\\') == NULL;
 }
 
@@ -746,10 +750,25 @@ out:
     return rc;
 }
 
+/* is_listed: entry i of a sorted manifest, taken in order, is a document
+ * the folder holds: not a pending name, and not a second line for the
+ * path last listed (a manifest edited by hand or damaged; the site would
+ * refuse the path twice).  *last is that path, NULL before the first. */
+static int
+is_listed(const struct manifest *m, size_t i, const char **last)
+{
+    if ((m->v[i].flags & ENTRY_PENDING) || /* a killed build's */
+        (*last != NULL && strcmp(*last, m->v[i].path) == 0))
+        return 0;
+    *last = m->v[i].path;
+    return 1;
+}
+
 int
 export_load(struct site *s, const char *dir, struct err *err)
 {
     struct manifest m;
+    const char *last = NULL;
     size_t i;
     int rc = 0;
 
@@ -759,7 +778,7 @@ export_load(struct site *s, const char *dir, struct err *err)
     if (m.len == 0)
         rc = err_set(err, ERR_IO, "'%s' holds no site built by tidings", dir);
     for (i = 0; i < m.len && rc == 0; i++)
-        if (!(m.v[i].flags & ENTRY_PENDING)) /* a killed build's */
+        if (is_listed(&m, i, &last))
             rc = load_doc(s, dir, &m.v[i], err);
     manifest_release(&m);
     if (rc < 0) {
@@ -773,10 +792,11 @@ export_load(struct site *s, const char *dir, struct err *err)
 void
 export_index(const struct export *x, struct site *s)
 {
+    const char *last = NULL;
     size_t i;
 
     for (i = 0; i < x->old.len; i++)
-        if (!(x->old.v[i].flags & ENTRY_PENDING))
+        if (is_listed(&x->old, i, &last))
             site_add_stub(s, x->old.v[i].path, x->old.v[i].hash,
                           x->old.v[i].size,
                           x->old.v[i].flags & ENTRY_IMMUTABLE);
