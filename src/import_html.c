@@ -265,6 +265,14 @@ is_punct_at(const char *s, size_t len)
                          memcmp(s, "、", 3) == 0 || memcmp(s, "；", 3) == 0));
 }
 
+/* is_ideograph: a whole three-byte sequence led by E4-E9 (libxml2's text
+ * is valid UTF-8, so the lead alone tells) starts s. */
+static int
+is_ideograph(const char *s, size_t n)
+{
+    return n >= 3 && (unsigned char)((unsigned char)s[0] - 0xE4) <= 5;
+}
+
 /* count: non-space characters, punctuation marks and MARK_* of s, which
  * libxml2 gives as valid UTF-8. */
 static void
@@ -273,11 +281,12 @@ count(const char *s, struct stats *st)
     size_t n = strlen(s), i, len;
 
     for (i = 0; i < n; i += len) {
-        /* ideographs (leads E4-E9): no space, mark or digit among them */
-        if ((unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9 &&
-            n - i >= 3) {
-            st->own++;
-            len = 3;
+        /* ideographs (leads E4-E9): no space, mark or digit among them;
+         * two at a time while they last */
+        if (is_ideograph(s + i, n - i)) {
+            for (len = 3; is_ideograph(s + i + len, n - i - len); len += 3)
+                ;
+            st->own += len / 3;
             continue;
         }
         if (utf8_is_space_at(s + i, n - i, &len))
