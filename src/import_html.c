@@ -282,7 +282,7 @@ count(const char *s, struct stats *st)
 
     for (i = 0; i < n; i += len) {
         /* ideographs (leads E4-E9): no space, mark or digit among them;
-         * two at a time while they last */
+         * a run of them is walked by a loop of its own */
         if (is_ideograph(s + i, n - i)) {
             for (len = 3; is_ideograph(s + i + len, n - i - len); len += 3)
                 ;
