@@ -17,13 +17,14 @@
  * identity, minted ids, hash) and hands them with the file's warnings, or why
  * it was rejected, in order through a bounded queue of its own to the calling
  * thread, which takes from the readers' queues in the order of the turns, alone
- * touches the store and calls the events.  Parsing (libxml2's HTML parser is
- * most of an HTML import) then spreads over the processors and overlaps
- * SQLite's work.  A file travels as one part, a stream as parts of at most
- * PART_ARTICLES articles or PART_BYTES, so the memory between the threads is
- * bounded by the queues however long a feed is.  libxml2 is set up in the
- * calling thread before the readers start; no importer keeps state outside its
- * call.
+ * touches the store and calls the events, and hands each stored part back to
+ * its reader to free (memory goes back to the thread that allocated it).
+ * Parsing (libxml2's HTML parser is most of an HTML import) then spreads over
+ * the processors and overlaps SQLite's work.  A file travels as one part, a
+ * stream as parts of at most PART_ARTICLES articles or PART_BYTES, so the
+ * memory between the threads is bounded by the queues however long a feed is.
+ * libxml2 is set up in the calling thread before the readers start; no importer
+ * keeps state outside its call.
  *
  * A file is kept whole or not at all.  One of a single article needs no
  * savepoint: it is parsed whole before any of it is stored, and
