@@ -433,7 +433,6 @@ decode(const char *s, size_t n, const struct import_opts *o, struct buf *out,
         *text = s + skip, *len = n - (size_t)skip;
         return 0;
     }
-    *text = out->data, *len = 0;
     if (charset_to_utf8(s, n, enc, out, NULL, err) < 0) {
         if (o->encoding != NULL || enc == NULL || err->code == ERR_LIMIT)
             return -1;
