@@ -110,18 +110,26 @@ manifest_sort(struct manifest *m)
         qsort(m->v, m->len, sizeof(*m->v), cmp_entry);
 }
 
-/* safe_path: a manifest is data on disk; a path in it must stay inside the
- * folder. */
+/* safe_path: a manifest is data on disk; a path in it must name a file
+ * inside the folder: absolute, and no segment empty, "." or ".." (a
+ * trailing '/' or "/." names no file tidings writes either). */
 static int
 safe_path(const char *p)
 {
-    size_t n = strlen(p);
+    const char *seg, *end;
+    size_t n;
 
-    /* n >= 3 before looking at the last three: "/x" has none before it */
-    return p[0] == '/' && n > 1 && strstr(p, "/../") == NULL &&
-           strstr(p, "//") == NULL &&
-           (n < 3 || strcmp(p + n - 3, "/..") != 0) &&
-           strncmp(p, "/./", 3) != 0 && strchr(p, '\\') == NULL;
+    if (p[0] != '/' || strchr(p, '\\') != NULL)
+        return 0;
+    for (seg = p + 1;; seg = end + 1) {
+        end = strchr(seg, '/');
+        n = end != NULL ? (size_t)(end - seg) : strlen(seg);
+        if (n == 0 || (n == 1 && seg[0] == '.') ||
+            (n == 2 && seg[0] == '.' && seg[1] == '.'))
+            return 0;
+        if (end == NULL)
+            return 1;
+    }
 }
 
 static int

@@ -164,6 +164,13 @@ load_rejects_foreign_folders(void)
                          "0123456789abcdef\t-\t3\t/../../etc/passwd\n") == 0);
     CHECK(export_load(&s, test_dir(), &err) < 0);
     CHECK(err.code == ERR_PARSE);
+    /* a trailing '/' or "." names a folder, never a file it wrote */
+    CHECK(test_write_str(test_path(".tidings-manifest"),
+                         "0123456789abcdef\t-\t3\t/articles/\n") == 0);
+    CHECK(export_load(&s, test_dir(), &err) < 0 && err.code == ERR_PARSE);
+    CHECK(test_write_str(test_path(".tidings-manifest"),
+                         "0123456789abcdef\t-\t3\t/articles/.\n") == 0);
+    CHECK(export_load(&s, test_dir(), &err) < 0 && err.code == ERR_PARSE);
     site_release(&s);
 }
 
