@@ -31,6 +31,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "tidings/arena.h"
 #include "tidings/article.h"
 #include "tidings/buf.h"
 #include "tidings/charset.h"
@@ -674,6 +675,23 @@ untitled(const struct article *a, const char *guid)
     return xstrdup(a->url ? a->url : guid ? guid : "untitled");
 }
 
+/* clean: title, summary and body, through the sanitizer.  Its parses
+ * run in an arena window (arena.h): the feed's own parser is paused in
+ * this callback, so everything libxml2 allocates meanwhile is the
+ * sanitizer's, and it is all freed before the window closes. */
+static int
+clean(struct feed *st, struct article *a, struct err *err)
+{
+    int rc = -1;
+
+    arena_begin();
+    if (texts(st, a, err) == 0 &&
+        ((a->body = body(st, a->url, err)) != NULL || err->code == ERR_OK))
+        rc = 0;
+    arena_end();
+    return rc;
+}
+
 static int
 item_emit(struct feed *st)
 {
@@ -685,9 +703,7 @@ item_emit(struct feed *st)
 
     article_init(&a);
     item_link(st, &a, guid);
-    if (texts(st, &a, st->err) < 0)
-        goto out;
-    if ((a.body = body(st, a.url, st->err)) == NULL && st->err->code != ERR_OK)
+    if (clean(st, &a, st->err) < 0)
         goto out;
     a.feed_id = guid ? xstrdup(guid) : NULL;
     names(st, &a);

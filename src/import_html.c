@@ -32,6 +32,7 @@
 
 #include <libxml/HTMLparser.h>
 
+#include "tidings/arena.h"
 #include "tidings/article.h"
 #include "tidings/buf.h"
 #include "tidings/charset.h"
@@ -1384,6 +1385,7 @@ import_html_parse(const char *s, size_t n, const struct import_opts *opts,
     p.opts = opts;
     article_init(&a);
     buf_init(&converted, n * 3 + 64);
+    arena_begin();
     if (decode(s, n, opts, &converted, &text, &len, err) < 0 ||
         parse(&p, text, len, err) < 0)
         goto out;
@@ -1408,5 +1410,6 @@ out:
     buf_release(&converted);
     article_release(&a);
     page_release(&p);
+    arena_end();
     return rc;
 }

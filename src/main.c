@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tidings/arena.h"
 #include "tidings/buf.h"
 #include "tidings/cli.h"
 #include "tidings/err.h"
@@ -138,6 +139,9 @@ main(int argc, char **argv)
     const struct cmd *c;
     int first, status;
 
+    /* before anything touches libxml2: the HTML importer parses pages in
+     * arenas (arena.h) */
+    arena_install();
     memset(&ctx, 0, sizeof(ctx));
     ctx.log.level = LOG_LEVEL_WARN;
     ctx.argv0 = argv[0];

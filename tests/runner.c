@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "tidings/arena.h"
+
 #include "test.h"
 #include "testutil.h"
 
@@ -89,6 +91,7 @@ main(int argc, char **argv)
     int verbose = getenv("TEST_VERBOSE") != NULL;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    arena_install(); /* as main() does, so HTML pages parse in arenas */
     for (s = suites; s->name != NULL; s++) {
         for (t = s->tests; t->name != NULL; t++) {
             snprintf(name, sizeof(name), "%s.%s", s->name, t->name);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fuzz_check.h"
+#include "tidings/arena.h"
 #include "tidings/article.h"
 #include "tidings/import.h"
 #include "tidings/import_feed.h"
@@ -70,6 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct err err = ERR_INIT;
     int rc;
 
+    arena_install(); /* items are sanitized in arenas, as in tidings */
     memset(&o, 0, sizeof(o));
     o.tz_offset = 8 * 3600;
     o.site_base_url = "https://www.example.org";
