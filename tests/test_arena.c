@@ -86,6 +86,38 @@ oversized_blocks_come_from_malloc(void)
     arena_end();
 }
 
+static void
+a_full_slice_falls_back_to_malloc(void)
+{
+    enum { MB = 1 << 20, BLOCKS = 80 }; /* more than a slice holds */
+    char *p[BLOCKS], *big;
+    unsigned long used = 0;
+    int i, from_arena = 0;
+
+    arena_install();
+    arena_begin();
+    for (i = 0; i < BLOCKS; i++) {
+        p[i] = xmlMalloc(MB);
+        p[i][0] = (char)i;
+        if (arena_used() > used)
+            from_arena++;
+        used = arena_used();
+    }
+    /* the slice filled up, and the rest came from malloc */
+    CHECK(from_arena > 8 && from_arena < BLOCKS);
+    /* the newest arena block cannot grow past the slice: it moves */
+    big = xmlRealloc(p[from_arena - 1], 8 * MB);
+    CHECK(big != NULL && big[0] == (char)(from_arena - 1));
+    p[from_arena - 1] = big;
+    for (i = 0; i < BLOCKS; i++)
+        xmlFree(p[i]);
+    arena_end();
+    arena_begin();
+    xmlFree(xmlMalloc(MB));
+    CHECK(arena_used() > 0 && arena_used() < 2 * MB);
+    arena_end();
+}
+
 /* ---- the HTML fixtures on two threads ---------------------------------- */
 
 static const char *const pages[] = {
@@ -197,6 +229,7 @@ const struct test tests_arena[] = {
     { "outside_a_window_is_malloc", outside_a_window_is_malloc },
     { "window_bumps_grows_and_resets", window_bumps_grows_and_resets },
     { "oversized_blocks_come_from_malloc", oversized_blocks_come_from_malloc },
+    { "a_full_slice_falls_back_to_malloc", a_full_slice_falls_back_to_malloc },
     { "pages_parse_alike_on_threads", pages_parse_alike_on_threads },
     { 0 },
 };
