@@ -85,7 +85,7 @@ DEB_BUILD := build-essential pkg-config libxml2-dev libsqlite3-dev \
 	libmicrohttpd-dev zlib1g-dev
 DEB_TEST  := libxml2-utils sqlite3 python3-feedparser valgrind clang \
 	libclang-rt-14-dev time
-DEB_BENCH := nginx wrk curl
+DEB_BENCH := nginx wrk curl time
 DEB_WANT = $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),,$(DEB_TEST))
 deps:
 	@command -v dpkg-query >/dev/null || { echo "deps: not Debian, install $(DEB_BUILD) by hand"; exit 0; }; \

@@ -25,6 +25,12 @@
 # the servers rather than the client.  The "1t" cases run the same 64
 # connections from one wrk thread, which has no other thread to wait for.
 #
+# wrk 4.1 prints latencies "corrected" for coordinated omission, which
+# adds samples in proportion to how fast the server is; a second table
+# gives the latencies wrk measured (bench/wrk_measured.lua undoes the
+# correction exactly) and, from GNU time, wrk's CPU share and how often
+# its threads waited for responses or were descheduled with work left.
+#
 # Environment: TIDINGS and SITE (the binaries; the Makefile sets them),
 # ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1), BENCH_TMP (/tmp),
 # THREADS (1: tidings' threads and nginx's workers), CASES (the list
@@ -44,9 +50,11 @@ SERVER_CPU=${SERVER_CPU:-0}
 WRK_CPU=${WRK_CPU:-1}
 SEED_PAGE=tests/samples/000_6f3282650a6999bc.txt
 T_PORT=${T_PORT:-18480}
+HERE=$(dirname "$0")
+GNUTIME=/usr/bin/time
 N_PORT=${N_PORT:-18481}
 
-for tool in wrk nginx curl taskset "$TIDINGS" "$SITE"; do
+for tool in wrk nginx curl taskset "$GNUTIME" "$TIDINGS" "$SITE"; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "bench-serve: '$tool' is missing (make bench-serve installs nginx and wrk)" >&2
         exit 2
@@ -132,48 +140,55 @@ done
     exit 1
 }
 
-cat >"$tmp/pace.lua" <<EOF
--- each connection waits PACE_MS between requests: the same offered load
--- for every server
-function delay() return $PACE_MS end
-EOF
-
-# run NAME SERVER CONNS THREADS [HEADER]: one wrk run, one result line:
-# case server req/s mean_ms p99_ms
+# run NAME SERVER CONNS THREADS PACED [HEADER]: one wrk run, one result
+# line: case server req/s mean_ms p99_ms measured_mean_ms measured_p99_ms
+# wrk_cpu% wrk_waits/s wrk_preempted/s.  wrk's script (run.lua) is
+# wrk_measured.lua after the connection count and, when paced, a delay()
+# of PACE_MS.  GNU time gives wrk's CPU share and its context switches:
+# voluntary (a thread waited for responses) and involuntary (a thread
+# that still had work was descheduled).
 run() {
-    name=$1 server=$2 conns=$3 threads=$4
-    shift 4
+    name=$1 server=$2 conns=$3 threads=$4 paced=$5
+    shift 5
     port=$T_PORT; [ "$server" = nginx ] && port=$N_PORT
-    taskset -c "$WRK_CPU" wrk -t"$threads" -c"$conns" -d"${DURATION}s" \
-        --latency "$@" "http://127.0.0.1:$port/rss.xml" >"$tmp/wrk.out"
-    awk -v name="$name" -v server="$server" '
+    {
+        echo "local conns = $conns"
+        [ "$paced" = 1 ] && echo "function delay() return $PACE_MS end"
+        cat "$HERE/wrk_measured.lua"
+    } >"$tmp/run.lua"
+    taskset -c "$WRK_CPU" "$GNUTIME" -o "$tmp/time.out" -f '%w %c %P' \
+        wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency \
+        -s "$tmp/run.lua" "$@" "http://127.0.0.1:$port/rss.xml" >"$tmp/wrk.out"
+    awk -v name="$name" -v server="$server" -v secs="$DURATION" '
         function ms(v) {
             if (v ~ /us$/) return v / 1000
             if (v ~ /ms$/) return v + 0
             if (v ~ /s$/) return v * 1000
             return v
         }
+        FILENAME ~ /time.out$/ { vol = $1; invol = $2; cpu = $3 + 0; next }
         /^ +Latency / && !mean { mean = ms($2) }
         /^ +99% / { p99 = ms($2) }
         /^Requests\/sec:/ { rps = $2 }
         /Non-2xx or 3xx/ { bad = $NF }
-        END { printf "%s %s %.0f %.3f %.3f%s\n", name, server, rps, mean, p99,
-              bad ? " (" bad " non-2xx/3xx)" : "" }' "$tmp/wrk.out"
+        # the inversion is exact when it finds every request once
+        /^measured / && $4 == $5 { mmean = $2 / 1000; mp99 = $3 / 1000 }
+        END { printf "%s %s %.0f %.3f %.3f %.3f %.3f %d %.0f %.0f%s\n", name,
+              server, rps, mean, p99, mmean, mp99, cpu, vol / secs, invol / secs,
+              bad ? " (" bad " non-2xx/3xx)" : "" }' "$tmp/time.out" "$tmp/wrk.out"
 }
 
 one_case() { # name conns threads server-order
     name=$1 conns=$2 threads=$3 order=$4
     for server in $order; do
+        paced=0
+        case $name in *paced*) paced=1 ;; esac
         case $name in
-        *paced*) pace="-s $tmp/pace.lua" ;;
-        *) pace= ;;
-        esac
-        case $name in
-        *gzip*) run "$name" "$server" "$conns" "$threads" $pace -H "Accept-Encoding: gzip" ;;
+        *gzip*) run "$name" "$server" "$conns" "$threads" $paced -H "Accept-Encoding: gzip" ;;
         *304*)
             tag=$etag_t; [ "$server" = nginx ] && tag=$etag_n
-            run "$name" "$server" "$conns" "$threads" $pace -H "If-None-Match: $tag" ;;
-        *) run "$name" "$server" "$conns" "$threads" $pace ;;
+            run "$name" "$server" "$conns" "$threads" $paced -H "If-None-Match: $tag" ;;
+        *) run "$name" "$server" "$conns" "$threads" $paced ;;
         esac
     done
 }
@@ -199,11 +214,11 @@ rss_end=$(rss_kb)
 echo
 printf '%-18s %12s %12s %7s %10s %10s %10s %10s\n' case "tidings r/s" \
     "nginx r/s" ratio "t mean ms" "n mean ms" "t p99 ms" "n p99 ms"
+med() { # server column: the median over rounds of case $c
+    awk -v c="$c" -v s="$1" '$1 == c && $2 == s { print $'"$2"' }' \
+        "$tmp/results" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
 for c in $(echo "$CASES" | tr ' ' '\n' | sed 's/^\([^:]*\):\([^:]*\):.*/\1@\2/'); do
-    med() { # server column: the median over rounds
-        awk -v c="$c" -v s="$1" '$1 == c && $2 == s { print $'"$2"' }' \
-            "$tmp/results" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-    }
     tr=$(med tidings 3) nr=$(med nginx 3)
     printf '%-18s %12s %12s %7s %10s %10s %10s %10s\n' "$c" "$tr" "$nr" \
         "$(awk -v a="$tr" -v b="$nr" 'BEGIN { printf "%.2f", a / b }')" \
@@ -211,5 +226,19 @@ for c in $(echo "$CASES" | tr ' ' '\n' | sed 's/^\([^:]*\):\([^:]*\):.*/\1@\2/')
 done
 echo "(paced: each of 64 connections waits ${PACE_MS} ms between requests;" \
     "equal offered load, so compare the latencies; 1t: one wrk thread)"
+echo
+echo "The latencies wrk measured, before its coordinated-omission correction" \
+    "(bench/wrk_measured.lua), and wrk's own CPU:"
+printf '%-16s %9s %9s %9s %9s %6s %6s %8s %8s %8s %8s\n' case "t mean ms" \
+    "n mean ms" "t p99 ms" "n p99 ms" "t wrk%" "n wrk%" "t waits" "n waits" \
+    "t preem" "n preem"
+for c in $(echo "$CASES" | tr ' ' '\n' | sed 's/^\([^:]*\):\([^:]*\):.*/\1@\2/'); do
+    printf '%-16s %9s %9s %9s %9s %6s %6s %8s %8s %8s %8s\n' "$c" \
+        "$(med tidings 6)" "$(med nginx 6)" "$(med tidings 7)" "$(med nginx 7)" \
+        "$(med tidings 8)" "$(med nginx 8)" "$(med tidings 9)" "$(med nginx 9)" \
+        "$(med tidings 10)" "$(med nginx 10)"
+done
+echo "(0.000: the inversion did not account for every request; waits and" \
+    "preem: wrk's voluntary and involuntary context switches a second)"
 echo
 echo "tidings resident memory: $((rss_loaded / 1024)) MB with $docs documents loaded, $((rss_end / 1024)) MB after the runs"
