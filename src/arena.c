@@ -14,6 +14,11 @@
  * Under AddressSanitizer every byte that is not a live block is
  * poisoned, headers included, so an overrun into the next block or a use
  * after arena_end() is still reported.
+ *
+ * The state is global (STYLE 25 notwithstanding) because libxml2's
+ * allocator is: xmlMemSetup takes plain functions and no context.  The
+ * reservation is made once before threads start, and a slice belongs to
+ * one window at a time through the `taken` bits.
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE, MADV_DONTNEED */
 
