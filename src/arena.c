@@ -105,7 +105,7 @@ reach(struct slice *s, const char *end)
     if (end <= s->mapped)
         return 0;
     more = ((size_t)(end - s->mapped) + STEP - 1) / STEP * STEP;
-    if (s->mapped + more > s->base + SLICE)
+    if (more > (size_t)(s->base + SLICE - s->mapped))
         more = (size_t)(s->base + SLICE - s->mapped);
     if (mprotect(s->mapped, more, PROT_READ | PROT_WRITE) != 0)
         return -1;
@@ -156,12 +156,13 @@ arena_free(void *p)
 static int
 grow_last(struct slice *s, void *p, size_t n)
 {
-    char *end = (char *)p + (n + ALIGN - 1) / ALIGN * ALIGN;
+    size_t room = (size_t)(s->base + SLICE - (char *)p), size;
 
-    if (n > SLICE || end > s->base + SLICE || reach(s, end) < 0)
+    if (n > room || (size = (n + ALIGN - 1) / ALIGN * ALIGN) > room ||
+        reach(s, (char *)p + size) < 0)
         return -1;
     POISON(p, (size_t)(s->top - (char *)p));
-    s->top = end;
+    s->top = (char *)p + size;
     set_block_size(p, n);
     UNPOISON(p, n);
     return 0;
