@@ -49,6 +49,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tidings/arena.h"
 #include "tidings/article.h"
 #include "tidings/buf.h"
 #include "tidings/charset.h"
@@ -1138,7 +1139,9 @@ import_run(struct store *store, const struct import_opts *opts,
     deal.walk = walk_new(paths, npaths);
     deal.turns = queue_new(QUEUE_FILES, QUEUE_BYTES);
     readers_init(rd, readers, &deal, opts);
-    /* the HTML and feed importers parse with libxml2 on the readers */
+    /* the HTML and feed importers parse with libxml2 on the readers, in
+     * arenas (arena.h); this also sets up libxml2 before they start */
+    arena_install();
     diag_init();
     rc = store_set_cache(store, IMPORT_CACHE_KIB, err) < 0
              ? -1

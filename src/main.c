@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tidings/arena.h"
 #include "tidings/buf.h"
 #include "tidings/cli.h"
 #include "tidings/err.h"
@@ -139,9 +138,6 @@ main(int argc, char **argv)
     const struct cmd *c;
     int first, status;
 
-    /* before anything touches libxml2: the HTML importer parses pages in
-     * arenas (arena.h) */
-    arena_install();
     memset(&ctx, 0, sizeof(ctx));
     ctx.log.level = LOG_LEVEL_WARN;
     ctx.argv0 = argv[0];

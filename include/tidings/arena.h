@@ -26,9 +26,12 @@
 
 /* arena_install: makes libxml2 allocate through this module, then sets
  * up libxml2's shared tables (xmlInitParser) so that no window ever
- * holds them.  Call it once, in the main thread, before any thread uses
- * libxml2; calling it again does nothing.  If the address range cannot be
- * reserved, libxml2 keeps using malloc and windows do nothing. */
+ * holds them.  Call it in the main thread while no other thread uses
+ * libxml2 (import does, before its readers start); what libxml2 had
+ * allocated before is still freed right, since anything outside the
+ * arenas goes to free().  Calling it again does nothing.  If the address
+ * range cannot be reserved, libxml2 keeps using malloc and windows do
+ * nothing. */
 void arena_install(void);
 
 /* arena_begin: opens a window on this thread (windows do not nest).
