@@ -16,12 +16,13 @@
 -- can be undone exactly from the top: measured(m) = printed(m) - S(m),
 -- where S(m) = measured(m + I) + S(m + I) for m > I, and 0 otherwise.
 -- done() prints "measured MEAN_US P99_US N REQUESTS"; N equals REQUESTS
--- when the inversion is exact (every request recorded once).  Ranges
--- wider than 200 ms are skipped: reading wrk's histogram from Lua costs
--- time in proportion to the range for every bucket.
+-- when the inversion is exact (every request recorded once).  Runs with
+-- no requests, and ranges wider than 200 ms, are skipped: reading wrk's
+-- histogram from Lua costs time in proportion to the range for every
+-- bucket.
 
 done = function(summary, latency, requests)
-    if latency.max - latency.min > 200000 then
+    if summary.requests == 0 or latency.max - latency.min > 200000 then
         io.write("measured - - 0 ", summary.requests, "\n")
         return
     end

@@ -107,6 +107,9 @@ main(int argc, char **argv)
                 if (verbose)
                     printf("RUN  %s\n", name);
                 t->fn();
+                /* a CHECK that failed inside an arena window returned
+                 * with it open; the next test's arena_begin would abort */
+                arena_end();
                 if (verbose)
                     printf("     %.2fs cpu\n",
                            (double)(clock() - start) / CLOCKS_PER_SEC);
