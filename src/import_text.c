@@ -111,7 +111,7 @@ next_nonblank(struct cursor *c, struct line *l, int *blanks)
     return 0;
 }
 
-/* starts_with: is_footer asks this of every body line for eleven
+/* starts_with: is_footer asks this of every body line for each of its
  * prefixes; the first byte rules most of them out without a call. */
 static int
 starts_with(const char *s, size_t n, const char *prefix)
@@ -819,25 +819,78 @@ has_icp_number(const char *s, size_t n)
     return 0;
 }
 
+/* is_word_char: a character that goes on a word: CJK ideographs, kana,
+ * hangul, ASCII and full-width letters and digits.  A footer marker is
+ * one only when such a character does not follow it ("相关信息：" ends the
+ * article, "相关信息显示，……" begins a sentence). */
+static int
+is_word_char(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 'a' && cp <= 'z') || (cp >= 0x3040 && cp <= 0x30FF) ||
+           (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+           (cp >= 0xFF41 && cp <= 0xFF5A) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+/* is_latin_letter: the Latin markers ("Copyright", "Related news") end
+ * at anything but a letter: "Copyright 2007", "Copyright©2007". */
+static int
+is_latin_letter(uint32_t cp)
+{
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+/* The markers a footer starts with.  `whole`: the marker must stand as
+ * a word of its own (see is_word_char), since a sentence can begin with
+ * it; the bracketed ones and "©" begin no sentence and match as
+ * prefixes ("【打印本页】"). */
+static const struct {
+    const char *s;
+    int whole;
+} footer_marks[] = {
+    { "相关文章", 1 },        { "相关新闻", 1 },
+    { "相关链接", 1 },        { "相关阅读", 1 },
+    { "相关信息", 1 },        { "相关附件", 1 },
+    { "附件下载", 1 },        { "版权所有", 1 },
+    { "打印本页", 1 },        { "关闭窗口", 1 },
+    { "分享到", 1 },          { "上一篇", 1 },
+    { "下一篇", 1 },          { "责任编辑", 1 },
+    { "Copyright", 1 },       { "copyright", 1 },
+    { "COPYRIGHT", 1 },       { "Related articles", 1 },
+    { "Related news", 1 },    { "Related links", 1 },
+    { "Related stories", 1 }, { "©", 0 },
+    { "【打印", 0 },          { "【关闭", 0 },
+    { "（责任编辑", 0 },      { "(责任编辑", 0 },
+    { "【责任编辑", 0 },
+};
+
+/* marker_ends: the marker of len bytes at the start of s stands alone. */
+static int
+marker_ends(const char *s, size_t n, size_t len)
+{
+    uint32_t cp;
+
+    if (n == len)
+        return 1;
+    utf8_decode(s + len, n - len, &cp);
+    return is_latin_letter((unsigned char)s[0]) ? !is_latin_letter(cp)
+                                                : !is_word_char(cp);
+}
+
 static int
 is_footer(const struct line *l)
 {
-    static const char *const starts[] = {
-        "相关文章",         "相关新闻",     "相关链接",
-        "相关阅读",         "相关信息",     "Copyright",
-        "copyright",        "COPYRIGHT",    "©",
-        "版权所有",         "【打印",       "【关闭",
-        "打印本页",         "关闭窗口",     "分享到",
-        "上一篇",           "下一篇",       "责任编辑",
-        "（责任编辑",       "(责任编辑",    "【责任编辑",
-        "Related articles", "Related news", "Related links",
-        "Related stories",  "相关附件",     "附件下载",
-    };
-    size_t i;
+    size_t i, len;
 
-    for (i = 0; i < COUNT(starts); i++)
-        if (starts_with(l->s, l->n, starts[i]))
+    for (i = 0; i < COUNT(footer_marks); i++) {
+        if (!starts_with(l->s, l->n, footer_marks[i].s))
+            continue;
+        len = strlen(footer_marks[i].s);
+        if (!footer_marks[i].whole || marker_ends(l->s, l->n, len))
             return 1;
+    }
     return has_icp_number(l->s, l->n);
 }
 

@@ -341,6 +341,63 @@ footers(void)
     release(&c);
 }
 
+/* A footer marker that begins a sentence is body text; alone, or before
+ * a colon, bracket, space or punctuation, it ends the article. */
+static void
+footer_markers_stand_alone(void)
+{
+    static const char *const sentences[] = {
+        "相关信息显示，一季度满洲里口岸进出口货运量同比增长12%。",
+        "相关文章的作者认为，增长主要来自中欧班列。",
+        "上一篇报道中提到的新通道已经开通。",
+        "下一篇章将由铁路口岸书写。",
+        "分享到朋友圈的图片显示，换装库一派繁忙。",
+        "责任编辑部门负责审核稿件。",
+        "版权所有者同意转载。",
+        "Copyrighted material is quoted with permission.",
+        "Related newsletters are sent monthly.",
+    };
+    static const char *const footers[] = {
+        "相关信息",
+        "相关信息：",
+        "相关文章:",
+        "上一篇：标题",
+        "分享到",
+        "分享到：",
+        "相关新闻 【更多】",
+        "责任编辑 李红",
+        "版权所有©2013 中国口岸协会",
+        "Copyright 2013",
+        "Copyright©2013",
+        "©CAOP",
+        "【打印本页】【关闭窗口】",
+        "Related news:",
+    };
+    struct captured c;
+    struct err err = ERR_INIT;
+    char page[512];
+    size_t i;
+
+    for (i = 0; i < sizeof(sentences) / sizeof(sentences[0]); i++) {
+        snprintf(page, sizeof(page),
+                 "首页 > 新闻\n标题\n\n正文。\n\n%s\n\n结尾。\n", sentences[i]);
+        CHECK_MSG(parse_str(page, &c, &err) == 0, "%s: %s", sentences[i],
+                  err.msg);
+        CHECK_MSG(test_count(c.a.body, "<p>") == 3, "%s: body %s", sentences[i],
+                  c.a.body);
+        release(&c);
+    }
+    for (i = 0; i < sizeof(footers) / sizeof(footers[0]); i++) {
+        snprintf(page, sizeof(page),
+                 "首页 > 新闻\n标题\n\n正文。\n\n%s\n\n页脚。\n", footers[i]);
+        CHECK_MSG(parse_str(page, &c, &err) == 0, "%s: %s", footers[i],
+                  err.msg);
+        CHECK_MSG(strcmp(c.a.body, "<p>正文。</p>") == 0, "%s: body %s",
+                  footers[i], c.a.body);
+        release(&c);
+    }
+}
+
 static void
 summaries(void)
 {
@@ -531,6 +588,7 @@ const struct test tests_import_text[] = {
     { "breadcrumbs", breadcrumbs },
     { "headings_and_asides", headings_and_asides },
     { "footers", footers },
+    { "footer_markers_stand_alone", footer_markers_stand_alone },
     { "summaries", summaries },
     { "line_endings_and_boms", line_endings_and_boms },
     { "front_matter_wins", front_matter_wins },
