@@ -36,7 +36,9 @@
 #define MAX_TITLE_CHARS   300
 #define MAX_HEADING_CHARS 40
 #define MAX_BYLINE_CHARS  30
-#define MAX_BYLINE_WORDS  4
+#define MAX_BYLINE_WORDS  6 /* "满洲里海关 记者 张三 李四 王五" */
+#define MAX_LATIN_WORDS   4 /* an English line of more is a sentence */
+#define MAX_NAME_CHARS    4 /* a name in a list of names ("李强，赵敏") */
 #define MAX_HEADER_BYTES  400 /* a byline or date line is short */
 #define MAX_CRUMB_BYTES   600
 #define MAX_CRUMB_PARTS   16
@@ -63,10 +65,49 @@ struct span {
     size_t n;
 };
 
+/* What the lines under the title say.  loose[] holds the lines that are
+ * neither byline nor date but stand above the date line: they are the
+ * body's first paragraphs, each on its own. */
 struct header {
     char *source, *author;
     int64_t published;
+    size_t date_line; /* the line of a date label, good or bad; 0: none */
+    struct line loose[HEADER_LINES];
+    size_t nloose;
 };
+
+#define HEADER_INIT                                                            \
+    {                                                                          \
+        NULL, NULL, 0, 0, { { NULL, 0, 0 } }, 0                                \
+    }
+
+static void
+header_release(struct header *h)
+{
+    free(h->source);
+    free(h->author);
+    h->source = h->author = NULL;
+}
+
+/* header_take: moves what `from` found into h, replacing what h had. */
+static void
+header_take(struct header *h, struct header *from)
+{
+    if (from->source != NULL) {
+        free(h->source);
+        h->source = from->source;
+        from->source = NULL;
+    }
+    if (from->author != NULL) {
+        free(h->author);
+        h->author = from->author;
+        from->author = NULL;
+    }
+    if (from->published != 0)
+        h->published = from->published;
+    if (from->date_line != 0)
+        h->date_line = from->date_line;
+}
 
 /* next: the next line, trimmed; returns 0 at the end of the text.  Lines
  * end at "\n", "\r\n" or a lone "\r". */
@@ -451,43 +492,59 @@ is_org(const char *s, size_t n)
 
 /* is_role: words that say what someone is, not where they are from. */
 static int
-is_role(const char *s)
+is_role(const char *s, size_t n)
 {
     static const char *const roles[] = { "记者",     "本报记者", "本网记者",
                                          "通讯员",   "文",       "作者",
                                          "撰稿",     "文/图",    "图/文",
                                          "特约记者", "编辑" };
+    size_t i;
 
-    return is_one_of(s, roles, COUNT(roles));
+    for (i = 0; i < COUNT(roles); i++)
+        if (strlen(roles[i]) == n && memcmp(roles[i], s, n) == 0)
+            return 1;
+    return 0;
 }
 
-/* byline_words: splits a byline into at most MAX_BYLINE_WORDS words;
- * returns their number, or 0 when s does not look like a byline (long,
- * digits, punctuation that ends a sentence). */
+/* is_comma: the commas that part the names of a byline ("满洲里海关，鲁焕新",
+ * "李强、赵敏"), as white space does. */
+static int
+is_comma(uint32_t cp)
+{
+    return cp == ',' || cp == 0xFF0C || cp == 0x3001;
+}
+
+/* byline_words: splits a byline into at most MAX_BYLINE_WORDS words at
+ * white space and commas; returns their number (*commas: whether commas
+ * parted any), or 0 when s does not look like a byline (long, digits,
+ * punctuation that ends a sentence). */
 static size_t
-byline_words(const char *s, size_t n, struct span *w)
+byline_words(const char *s, size_t n, struct span *w, int *commas)
 {
     size_t i = 0, len, count = 0;
     uint32_t cp;
+    int sep = 1;
 
+    *commas = 0;
     if (n == 0 || utf8_length(s, n) > MAX_BYLINE_CHARS)
         return 0;
-    while (i < n) {
+    for (; i < n; i += len) {
         len = utf8_decode(s + i, n - i, &cp);
-        if ((is_punct(cp) && cp != 0x3001 /* 、 */) || (cp >= '0' && cp <= '9'))
-            return 0;
-        if (utf8_is_space(cp)) {
-            i += len;
+        if (utf8_is_space(cp) || is_comma(cp)) {
+            *commas |= is_comma(cp) && count > 0;
+            sep = 1;
             continue;
         }
-        if (i == 0 || utf8_is_space(last_cp(s, i, 0))) {
+        if (is_punct(cp) || (cp >= '0' && cp <= '9'))
+            return 0;
+        if (sep) {
             if (count == MAX_BYLINE_WORDS)
                 return 0;
             w[count].s = s + i;
             w[count++].n = 0;
+            sep = 0;
         }
-        i += len;
-        w[count - 1].n = (size_t)(s + i - w[count - 1].s);
+        w[count - 1].n = (size_t)(s + i + len - w[count - 1].s);
     }
     return count;
 }
@@ -503,40 +560,62 @@ is_ascii(const char *s, size_t n)
     return 1;
 }
 
-/* byline: "满洲里海关 鲁焕新": one to four short words.  One word alone
- * is the author (SPEC 1.1).  With more, the leading words up to the last
- * that names an organisation are the source and the rest the author(s).
- * "By NAME" and Latin-script lines name one author. */
+/* byline_split: the index of the first word of the author(s), after the
+ * source's words and a role ("记者"); 0 when there is no source.  The
+ * source ends at the last word before the author that names an
+ * organisation; without commas the first word is the source all the same
+ * ("二连海关 李强 赵敏", "口岸协会 何静").  Where commas part the words, the
+ * author's words must be names, so that a short clause under the title
+ * ("近日，海关总署召开会议") is no byline: returns -1 then. */
+static int
+byline_split(const struct span *w, size_t count, int commas)
+{
+    size_t i, first;
+
+    for (i = count - 1; i > 0; i--)
+        if (is_org(w[i - 1].s, w[i - 1].n))
+            break;
+    if (i == 0 && !commas)
+        i = 1;
+    for (first = i; commas && first < count; first++)
+        if (is_org(w[first].s, w[first].n) ||
+            utf8_length(w[first].s, w[first].n) > MAX_NAME_CHARS)
+            return -1;
+    if (i > 0 && i + 1 < count && is_role(w[i].s, w[i].n))
+        i++;
+    return (int)i;
+}
+
+/* byline: "满洲里海关 鲁焕新": one to six short words.  One word alone
+ * is the author (SPEC 1.1).  With more, the source's words and then the
+ * author(s), as byline_split parts them.  "By NAME" and Latin-script
+ * lines name one author. */
 static int
 byline(const char *s, size_t n, struct header *h)
 {
     struct span w[MAX_BYLINE_WORDS];
-    size_t count = byline_words(s, n, w), k = 0, i, end;
-    char *source;
+    int commas, k, by = starts_with(s, n, "By ") || starts_with(s, n, "by ");
+    size_t count = byline_words(s, n, w, &commas), end;
+    const char *last;
 
-    if (count == 0)
+    if (count == 0 || (is_ascii(s, n) && count > MAX_LATIN_WORDS))
         return 0;
+    if (by && count > 1)
+        k = 1;
+    else if (count == 1 || is_ascii(s, n))
+        k = 0;
+    else if ((k = byline_split(w, count, commas)) < 0)
+        return 0;
+    last = w[count - 1].s + w[count - 1].n;
     free(h->author);
-    if (count > 1 && (starts_with(s, n, "By ") || starts_with(s, n, "by "))) {
-        h->author = utf8_clean(w[1].s, (size_t)(s + n - w[1].s));
+    h->author = utf8_clean(w[k].s, (size_t)(last - w[k].s));
+    if (k == 0 || (by && count > 1) || (k == 1 && is_role(w[0].s, w[0].n)))
         return 1;
-    }
-    if (count == 1 || is_ascii(s, n)) {
-        h->author = utf8_clean(s, n);
-        return 1;
-    }
-    for (i = 1; i + 1 < count; i++)
-        if (is_org(w[i].s, w[i].n))
-            k = i;
-    end = (size_t)(w[k].s + w[k].n - s);
-    h->author = utf8_clean(w[k + 1].s, (size_t)(s + n - w[k + 1].s));
-    source = utf8_clean(s, end);
-    if (is_role(source)) {
-        free(source);
-    } else {
-        free(h->source);
-        h->source = source;
-    }
+    end = (size_t)(w[k - 1].s + w[k - 1].n - s);
+    if (is_role(w[k - 1].s, w[k - 1].n))
+        end = (size_t)(w[k - 2].s + w[k - 2].n - s);
+    free(h->source);
+    h->source = utf8_clean(s, end);
     return 1;
 }
 
@@ -587,14 +666,16 @@ colon_after(const char *s, size_t n)
 }
 
 /* at_boundary: a label starts the line or follows white space or one of
- * the separators pages put between fields; never the middle of a word, so
+ * the separators pages put between fields (bars, brackets, commas:
+ * "来源：满洲里海关，作者：鲁焕新"); never the middle of a word, so
  * "该书作者：" inside a sentence is no label. */
 static int
 at_boundary(const char *s, size_t i)
 {
-    static const uint32_t seps[] = { '|',    '/',    '[',    ']',
-                                     '(',    ')',    0x3010, 0x3011,
-                                     0xFF08, 0xFF09, 0xFF5C, 0x4E28 };
+    static const uint32_t seps[] = { '|',    '/',    '[',    ']',    '(',
+                                     ')',    ',',    ';',    0x3010, 0x3011,
+                                     0xFF08, 0xFF09, 0xFF5C, 0x4E28, 0xFF0C,
+                                     0xFF1B, 0x3001 };
     uint32_t cp;
     size_t k;
 
@@ -634,12 +715,14 @@ label_at(const char *s, size_t n, size_t i, enum field *f)
     return 0;
 }
 
-/* trim_decoration: drops white space and the brackets and bars that pages
- * put around labelled fields ("【字体：大 中 小】", "| 作者：…"). */
+/* trim_decoration: drops white space and the brackets, bars and commas
+ * that pages put around and between labelled fields ("【字体：大 中 小】",
+ * "| 作者：…", "来源：海关，作者：…"). */
 static void
 trim_decoration(const char **s, size_t *n)
 {
-    static const char *const marks[] = { "|", "[", "]", "【", "】", "｜" };
+    static const char *const marks[] = { "|", "[",  "]", "【", "】", "｜",
+                                         ",", "，", ";", "；", "、" };
     size_t k, len;
     int again = 1;
 
@@ -657,20 +740,23 @@ trim_decoration(const char **s, size_t *n)
     }
 }
 
+/* set_field: the value of a label on line `no`. */
 static void
-set_field(struct header *h, enum field f, const char *v, size_t n, int tz)
+set_field(struct header *h, size_t no, enum field f, const char *v, size_t n,
+          int tz)
 {
     char **dst = f == F_SOURCE ? &h->source : &h->author;
 
     trim_decoration(&v, &n);
     if (n == 0 || f == F_IGNORE)
         return;
-    if (f == F_DATE) {
-        date_words(v, n, tz, 3, &h->published);
+    if (f != F_DATE) {
+        free(*dst);
+        *dst = utf8_clean(v, n);
         return;
     }
-    free(*dst);
-    *dst = utf8_clean(v, n);
+    h->date_line = no;
+    date_words(v, n, tz, 3, &h->published);
 }
 
 /* lead_in: what stands before the first label: nothing (decoration), a
@@ -753,29 +839,63 @@ next_label(const struct line *l, size_t i, enum field *f, size_t *len,
     return l->n;
 }
 
+/* ends_sentence: a line that ends as sentences do is body text, whatever
+ * labels it holds ("据悉，作者：张三表示，写作历时五年。"). */
+static int
+ends_sentence(const struct line *l)
+{
+    uint32_t cp = last_cp(l->s, l->n, 1);
+
+    return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
+}
+
+/* read_labels: the labelled fields from the first label, at i, on. */
+static void
+read_labels(const struct line *l, size_t i, enum field f, size_t len,
+            struct colons *c, struct header *h, int tz)
+{
+    size_t vstart;
+    enum field cur;
+
+    cur = f;
+    vstart = i += len;
+    while ((i = next_label(l, i, &f, &len, c)) < l->n) {
+        set_field(h, l->no, cur, l->s + vstart, i - vstart, tz);
+        cur = f;
+        vstart = i += len;
+    }
+    set_field(h, l->no, cur, l->s + vstart, l->n - vstart, tz);
+}
+
 /* labelled: reads "来源：X 作者：Y 发布时间：Z".  Returns 1 when the line
  * is a labelled header line, 0 when it has no label, and -1 when it has
- * one but is something else (a sentence that happens to hold "时间："). */
+ * one but is something else (a sentence that happens to hold "时间：").
+ * A lone word before an author label is the source, not a second author:
+ * "满洲里海关，作者：鲁焕新". */
 static int
 labelled(const struct line *l, struct header *h, int tz)
 {
     struct colons c = { 0, 0 };
-    size_t i, len = 0, vstart;
-    enum field f, cur;
+    struct header lead = HEADER_INIT, lab = HEADER_INIT;
+    size_t i, len = 0;
+    enum field f;
+    int rc = -1;
 
     if ((i = next_label(l, 0, &f, &len, &c)) == l->n)
         return 0;
-    if (!lead_in(l->s, i, h, tz))
-        return -1;
-    cur = f;
-    vstart = i += len;
-    while ((i = next_label(l, i, &f, &len, &c)) < l->n) {
-        set_field(h, cur, l->s + vstart, i - vstart, tz);
-        cur = f;
-        vstart = i += len;
+    if (!ends_sentence(l) && lead_in(l->s, i, &lead, tz)) {
+        read_labels(l, i, f, len, &c, &lab, tz);
+        if (lead.source == NULL && lab.source == NULL && lab.author != NULL) {
+            lead.source = lead.author;
+            lead.author = NULL;
+        }
+        header_take(h, &lead);
+        header_take(h, &lab);
+        rc = 1;
     }
-    set_field(h, cur, l->s + vstart, l->n - vstart, tz);
-    return 1;
+    header_release(&lead);
+    header_release(&lab);
+    return rc;
 }
 
 /* header_line: takes the line as part of the header if it is one; adjacent
@@ -994,12 +1114,30 @@ summarize(struct body *b)
     return buf_detach(&b->summary, NULL);
 }
 
-/* read_body: from the cursor to the footer or the end. */
+/* put_loose: a line of the header that is neither byline nor date: a
+ * paragraph of its own, neither heading nor summary (it is no lead). */
 static void
-read_body(struct cursor *c, struct line *first, struct body *b)
+put_loose(struct body *b, const struct line *l)
+{
+    struct buf text = BUF_INIT;
+
+    join_text(&text, l->s, l->n);
+    put_element(b, "p", &text);
+    buf_release(&text);
+}
+
+/* read_body: the loose lines of the header, then from the cursor to the
+ * footer or the end. */
+static void
+read_body(struct cursor *c, struct line *first, const struct header *h,
+          struct body *b)
 {
     struct line l = *first;
     int have = first->n > 0;
+    size_t i;
+
+    for (i = 0; i < h->nloose; i++)
+        put_loose(b, &h->loose[i]);
 
     do {
         if (have && is_footer(&l))
@@ -1030,9 +1168,35 @@ take(char **dst, char **fm_value, char *page_value)
     }
 }
 
+/* dated_below: whether one of the next `lines` non-blank lines, all of
+ * them short, is a date line or carries a date label.  Reads ahead on a
+ * copy of the cursor, so the lines are read again after. */
+static int
+dated_below(const struct cursor *c, int lines, int tz)
+{
+    struct cursor ahead = *c;
+    struct header t = HEADER_INIT;
+    struct line l;
+    int i, found = 0;
+
+    for (i = 0; i < lines && !found; i++) {
+        if (!next_nonblank(&ahead, &l, NULL) || l.n > MAX_HEADER_BYTES)
+            break;
+        found = header_line(&l, 0, &t, tz) &&
+                (t.published != 0 || t.date_line != 0);
+    }
+    header_release(&t);
+    return found;
+}
+
 /* read_header: byline and date lines under the title.  An unlabelled
  * byline must touch the line above it; labelled and date lines may follow
- * blank lines.  Leaves *l at the first line of the body (n == 0 if none). */
+ * blank lines.  A short line that is neither, but stands above a date
+ * line ("满洲里海关 记者 张三 李四 王五 赵六 钱七", a subtitle), does not
+ * end the header: it is a byline after all when one is still wanted, else
+ * it goes to h->loose, so that the date line below is read as one and
+ * never joined to the body.  Leaves *l at the first line of the body
+ * (n == 0 if none). */
 static void
 read_header(struct cursor *c, struct line *l, struct header *h, int tz)
 {
@@ -1043,8 +1207,13 @@ read_header(struct cursor *c, struct line *l, struct header *h, int tz)
             l->n = 0;
             return;
         }
-        if (!header_line(l, blanks == 0, h, tz))
+        if (header_line(l, blanks == 0, h, tz))
+            continue;
+        if (l->n > MAX_HEADER_BYTES ||
+            !dated_below(c, HEADER_LINES - 1 - i, tz))
             return;
+        if (h->author != NULL || h->source != NULL || !byline(l->s, l->n, h))
+            h->loose[h->nloose++] = *l;
     }
     if (!next_nonblank(c, l, NULL))
         l->n = 0;
@@ -1089,7 +1258,7 @@ read_page(struct cursor *c, struct article *a, struct header *h, struct body *b,
         return -1;
     title_line = c->lineno;
     read_header(c, &l, h, tz);
-    read_body(c, &l, b);
+    read_body(c, &l, h, b);
     if (b->html.len == 0)
         return err_set(err, ERR_PARSE, "line %zu: no body text after the title",
                        title_line);
@@ -1135,7 +1304,7 @@ import_text_parse(const char *s, size_t n, const struct import_opts *opts,
 {
     struct cursor c = { s, n, 0, 0 };
     struct frontmatter fm;
-    struct header h = { NULL, NULL, 0 };
+    struct header h = HEADER_INIT;
     struct body b = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, 0 };
     struct import_item item;
     struct article a;
@@ -1158,8 +1327,7 @@ import_text_parse(const char *s, size_t n, const struct import_opts *opts,
 out:
     article_release(&a);
     frontmatter_release(&fm);
-    free(h.source);
-    free(h.author);
+    header_release(&h);
     buf_release(&b.html);
     buf_release(&b.para);
     buf_release(&b.heading);
@@ -1171,19 +1339,20 @@ int
 import_text_labels(const char *s, size_t n, int tz_offset, char **source,
                    char **author, int64_t *published)
 {
-    struct header h = { NULL, NULL, 0 };
+    struct header h = HEADER_INIT;
     struct line l = { s, n, 0 };
 
     utf8_trim(&l.s, &l.n);
     if (l.n > MAX_HEADER_BYTES || labelled(&l, &h, tz_offset) <= 0) {
-        free(h.source);
-        free(h.author);
+        header_release(&h);
         return 0;
     }
     *source = h.source;
     *author = h.author;
+    h.source = h.author = NULL;
     if (h.published != 0)
         *published = h.published;
+    header_release(&h);
     return 1;
 }
 

@@ -226,6 +226,19 @@ bylines(void)
         { "来源: 海关总署 | 作者: 刘洋 |", "海关总署", "刘洋" },
         { "【来源：新华网】", "新华网", NULL },
         { "满洲里海关 鲁焕新 发布时间：2013-06-05", "满洲里海关", "鲁焕新" },
+        /* commas, ASCII and full-width, between fields and names */
+        { "来源：满洲里海关，作者：鲁焕新", "满洲里海关", "鲁焕新" },
+        { "来源:满洲里海关,作者:鲁焕新", "满洲里海关", "鲁焕新" },
+        { "来源：满洲里海关；作者：鲁焕新", "满洲里海关", "鲁焕新" },
+        { "满洲里海关，作者：鲁焕新", "满洲里海关", "鲁焕新" },
+        { "满洲里海关，鲁焕新", "满洲里海关", "鲁焕新" },
+        { "满洲里海关, 鲁焕新", "满洲里海关", "鲁焕新" },
+        { "满洲里海关、鲁焕新", "满洲里海关", "鲁焕新" },
+        { "二连海关，李强，赵敏", "二连海关", "李强，赵敏" },
+        { "李强，赵敏", NULL, "李强，赵敏" },
+        /* a role between source and author is neither */
+        { "满洲里海关 记者 张三", "满洲里海关", "张三" },
+        { "满洲里海关 记者 张三 李四 王五", "满洲里海关", "张三 李四 王五" },
     };
     struct captured c;
     struct err err = ERR_INIT;
@@ -249,8 +262,27 @@ bylines(void)
 static void
 sentences_are_not_headers(void)
 {
+    static const char *const clauses[] = {
+        "近日，海关总署召开会议",
+        "据悉，作者：张三表示，写作历时五年。",
+        "上午，来源：海关总署的消息称，通关时间缩短。",
+    };
     struct captured c;
     struct err err = ERR_INIT;
+    size_t i;
+
+    /* a clause right under the title, with commas, is no byline */
+    for (i = 0; i < sizeof(clauses) / sizeof(clauses[0]); i++) {
+        CHECK_MSG(parse_with_header(clauses[i], &c, &err) == 0, "%s: %s",
+                  clauses[i], err.msg);
+        CHECK_MSG(c.a.source == NULL && c.a.author == NULL,
+                  "%s: source '%s' author '%s'", clauses[i],
+                  c.a.source ? c.a.source : "(null)",
+                  c.a.author ? c.a.author : "(null)");
+        CHECK_MSG(strstr(c.a.body, clauses[i]) != NULL, "%s: body %s",
+                  clauses[i], c.a.body);
+        release(&c);
+    }
 
     CHECK(parse_str("首页 > 书评\n口岸史话出版\n\n据悉，该书作者：张三"
                     "表示，写作历时五年。\n\n第二段。\n",
@@ -394,6 +426,46 @@ footer_markers_stand_alone(void)
                   err.msg);
         CHECK_MSG(strcmp(c.a.body, "<p>正文。</p>") == 0, "%s: body %s",
                   footers[i], c.a.body);
+        release(&c);
+    }
+}
+
+/* A date line stays a date line below a line the header does not read
+ * (a byline of more words than a byline has, a subtitle, the real title
+ * under a one-level breadcrumb without '>'): never joined to the body. */
+static void
+date_below_unread_lines(void)
+{
+    static const struct {
+        const char *head, *first;
+    } cases[] = {
+        { "首页 > 新闻\n标题\n满洲里海关 记者 张三 李四 王五 赵六 钱七",
+          "<p>满洲里海关 记者 张三 李四 王五 赵六 钱七</p>\n" },
+        { "首页 > 新闻\n标题\n——端午假期出入境旅客同比增长三成，铁路口岸增开班次",
+          "<p>——端午假期出入境旅客同比增长三成，铁路口岸增开班次</p>\n" },
+        { "新闻\n千帆竞发春潮涌 万马追风正逢时――满洲里海关精神文明建设工作纪实",
+          "<p>千帆竞发春潮涌 万马追风正逢时――满洲里海关精神文明建设工作纪实"
+          "</p>\n" },
+        { "首页 > 新闻\n标题\n满洲里海关 记者 张三 李四 王五", "" },
+        { "首页 > 新闻\n标题\n满洲里海关，鲁焕新", "" },
+    };
+    struct captured c;
+    struct err err = ERR_INIT;
+    char page[1024], want[512];
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(page, sizeof(page),
+                 "%s\n发布时间：2013-06-05 10:20\n\n正文一段。\n",
+                 cases[i].head);
+        snprintf(want, sizeof(want), "%s<p>正文一段。</p>", cases[i].first);
+        CHECK_MSG(parse_str(page, &c, &err) == 0, "%s: %s", cases[i].head,
+                  err.msg);
+        CHECK_MSG(c.a.published == date_make(2013, 6, 5, 10, 20, 0, 8 * 3600),
+                  "%s: no date", cases[i].head);
+        CHECK_MSG(strcmp(c.a.body, want) == 0, "%s: body %s", cases[i].head,
+                  c.a.body);
+        CHECK_STR_EQ(c.a.summary, "正文一段。");
         release(&c);
     }
 }
@@ -589,6 +661,7 @@ const struct test tests_import_text[] = {
     { "headings_and_asides", headings_and_asides },
     { "footers", footers },
     { "footer_markers_stand_alone", footer_markers_stand_alone },
+    { "date_below_unread_lines", date_below_unread_lines },
     { "summaries", summaries },
     { "line_endings_and_boms", line_endings_and_boms },
     { "front_matter_wins", front_matter_wins },
