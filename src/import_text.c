@@ -72,13 +72,15 @@ struct header {
     char *source, *author;
     int64_t published;
     size_t date_line; /* the line of a date label, good or bad; 0: none */
+    size_t bad_line;  /* the first labelled date that is no date */
+    char *bad_date;   /* and its value */
     struct line loose[HEADER_LINES];
     size_t nloose;
 };
 
 #define HEADER_INIT                                                            \
     {                                                                          \
-        NULL, NULL, 0, 0, { { NULL, 0, 0 } }, 0                                \
+        NULL, NULL, 0, 0, 0, NULL, { { NULL, 0, 0 } }, 0                       \
     }
 
 static void
@@ -86,10 +88,12 @@ header_release(struct header *h)
 {
     free(h->source);
     free(h->author);
-    h->source = h->author = NULL;
+    free(h->bad_date);
+    h->source = h->author = h->bad_date = NULL;
 }
 
-/* header_take: moves what `from` found into h, replacing what h had. */
+/* header_take: moves what `from` found into h, replacing what h had;
+ * the first bad date is kept. */
 static void
 header_take(struct header *h, struct header *from)
 {
@@ -107,6 +111,11 @@ header_take(struct header *h, struct header *from)
         h->published = from->published;
     if (from->date_line != 0)
         h->date_line = from->date_line;
+    if (from->bad_date != NULL && h->bad_date == NULL) {
+        h->bad_date = from->bad_date;
+        h->bad_line = from->bad_line;
+        from->bad_date = NULL;
+    }
 }
 
 /* next: the next line, trimmed; returns 0 at the end of the text.  Lines
@@ -427,8 +436,23 @@ breadcrumb(const struct line *l, char **path, struct err *err)
 
 /* ---- dates ------------------------------------------------------------- */
 
+/* is_time_word: "10:20", "１０：２０", "14时30分": a time of day, which
+ * is part of the date, never a word after it to pass over ("2013-06-05
+ * 25:61" is no date at midnight). */
+static int
+is_time_word(const char *s, size_t n)
+{
+    uint32_t cp;
+
+    utf8_decode(s, n, &cp);
+    if (!((cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19)))
+        return 0;
+    return memchr(s, ':', n) != NULL || find(s, n, "：") != NULL ||
+           find(s, n, "时") != NULL;
+}
+
 /* drop_last_word: the length of s (trimmed) without its last word, or 0
- * when that word is long or the only one. */
+ * when that word is long, a time, or the only one. */
 static size_t
 drop_last_word(const char *s, size_t n)
 {
@@ -442,7 +466,8 @@ drop_last_word(const char *s, size_t n)
             break;
         end = i;
     }
-    if (end == 0 || utf8_length(s + end, n - end) > MAX_EXTRA_WORD)
+    if (end == 0 || utf8_length(s + end, n - end) > MAX_EXTRA_WORD ||
+        is_time_word(s + end, n - end))
         return 0;
     utf8_trim(&s, &end);
     return end;
@@ -740,7 +765,8 @@ trim_decoration(const char **s, size_t *n)
     }
 }
 
-/* set_field: the value of a label on line `no`. */
+/* set_field: the value of a label on line `no`.  A date label whose value
+ * is no date is noted, to be reported if the page ends up with no date. */
 static void
 set_field(struct header *h, size_t no, enum field f, const char *v, size_t n,
           int tz)
@@ -756,7 +782,10 @@ set_field(struct header *h, size_t no, enum field f, const char *v, size_t n,
         return;
     }
     h->date_line = no;
-    date_words(v, n, tz, 3, &h->published);
+    if (date_words(v, n, tz, 3, &h->published) < 0 && h->bad_date == NULL) {
+        h->bad_line = no;
+        h->bad_date = utf8_clean(v, utf8_prefix(v, n, 60));
+    }
 }
 
 /* lead_in: what stands before the first label: nothing (decoration), a
@@ -1298,6 +1327,21 @@ warn_unknown(const struct frontmatter *fm, const struct import_sink *sink)
     sink->warn(sink->arg, msg);
 }
 
+/* warn_bad_date: a labelled date that is no date, when the page has no
+ * other: said before import.c says which date it uses instead. */
+static void
+warn_bad_date(const struct header *h, const struct article *a,
+              const struct import_sink *sink)
+{
+    char msg[256];
+
+    if (h->bad_date == NULL || a->published != 0 || sink->warn == NULL)
+        return;
+    snprintf(msg, sizeof(msg), "line %zu: '%s' is not a date", h->bad_line,
+             h->bad_date);
+    sink->warn(sink->arg, msg);
+}
+
 int
 import_text_parse(const char *s, size_t n, const struct import_opts *opts,
                   const struct import_sink *sink, struct err *err)
@@ -1319,6 +1363,7 @@ import_text_parse(const char *s, size_t n, const struct import_opts *opts,
     if (read_page(&c, &a, &h, &b, opts->tz_offset, err) < 0)
         goto out;
     merge(&a, &fm, &h, &b);
+    warn_bad_date(&h, &a, sink);
     item.article = &a;
     item.id = fm.id;
     item.guid = NULL;

@@ -470,6 +470,50 @@ date_below_unread_lines(void)
     }
 }
 
+/* A labelled date that is no date is reported with its line and value,
+ * and the page is left without a date for the fallback; a time of day
+ * out of range is no date either, not the date at midnight. */
+static void
+bad_dates_are_reported(void)
+{
+    static const struct {
+        const char *line, *warning;
+    } cases[] = {
+        { "发布时间：2013-13-45", "line 4: '2013-13-45' is not a date;" },
+        { "发布时间：2013-06-05 25:61",
+          "line 4: '2013-06-05 25:61' is not a date;" },
+        { "日期：2013年2月30日", "line 4: '2013年2月30日' is not a date;" },
+        { "时间：2013年6月5日 25时61分",
+          "line 4: '2013年6月5日 25时61分' is not a date;" },
+        { "来源：新华网 发布时间：不详", "line 4: '不详' is not a date;" },
+    };
+    struct captured c;
+    struct err err = ERR_INIT;
+    char page[512];
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(page, sizeof(page),
+                 "首页 > 新闻\n标题\n满洲里海关 鲁焕新\n%s\n\n正文一段。\n",
+                 cases[i].line);
+        CHECK_MSG(parse_str(page, &c, &err) == 0, "%s: %s", cases[i].line,
+                  err.msg);
+        CHECK_MSG(c.a.published == 0, "%s: dated", cases[i].line);
+        CHECK_MSG(strcmp(c.warnings, cases[i].warning) == 0,
+                  "%s: warnings '%s'", cases[i].line, c.warnings);
+        CHECK_MSG(strcmp(c.a.body, "<p>正文一段。</p>") == 0, "%s: body %s",
+                  cases[i].line, c.a.body);
+        release(&c);
+    }
+    /* another date line gives the date: nothing to report */
+    CHECK(parse_str("首页 > 新闻\n标题\n发布时间：2013-13-45\n"
+                    "日期：2013-06-05\n\n正文。\n",
+                    &c, &err) == 0);
+    CHECK_INT_EQ(c.a.published, date_make(2013, 6, 5, 0, 0, 0, 8 * 3600));
+    CHECK_STR_EQ(c.warnings, "");
+    release(&c);
+}
+
 static void
 summaries(void)
 {
@@ -662,6 +706,7 @@ const struct test tests_import_text[] = {
     { "footers", footers },
     { "footer_markers_stand_alone", footer_markers_stand_alone },
     { "date_below_unread_lines", date_below_unread_lines },
+    { "bad_dates_are_reported", bad_dates_are_reported },
     { "summaries", summaries },
     { "line_endings_and_boms", line_endings_and_boms },
     { "front_matter_wins", front_matter_wins },
