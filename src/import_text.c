@@ -19,6 +19,7 @@
  */
 #include "tidings/import_text.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1248,9 +1249,30 @@ read_header(struct cursor *c, struct line *l, struct header *h, int tz)
         l->n = 0;
 }
 
-/* read_title: the breadcrumb (if any) and the title line. */
+/* code_kind: what a first line says the file is when it is no page: a
+ * script ("#!/bin/sh") or an INI file ("[store]"); NULL for anything a
+ * page may start with ("[转载]标题" is a title). */
+static const char *
+code_kind(const struct line *l)
+{
+    size_t i;
+
+    if (starts_with(l->s, l->n, "#!"))
+        return "a script";
+    if (l->n < 3 || l->s[0] != '[' || l->s[l->n - 1] != ']')
+        return NULL;
+    for (i = 1; i + 1 < l->n; i++)
+        if (!isalnum((unsigned char)l->s[i]) && !strchr("_.:- ", l->s[i]))
+            return NULL;
+    return "an INI file";
+}
+
+/* read_title: the breadcrumb (if any) and the title line; *kind is what
+ * the title line says the file is if it is no page (code_kind), NULL when
+ * a breadcrumb shows it is one. */
 static int
-read_title(struct cursor *c, struct article *a, int after_fm, struct err *err)
+read_title(struct cursor *c, struct article *a, int after_fm, const char **kind,
+           struct err *err)
 {
     struct line l;
     size_t crumb_line;
@@ -1270,6 +1292,7 @@ read_title(struct cursor *c, struct article *a, int after_fm, struct err *err)
         return err_set(err, ERR_PARSE,
                        "line %zu: %zu characters is too long for a title", l.no,
                        utf8_length(l.s, l.n));
+    *kind = rc == 0 && !after_fm ? code_kind(&l) : NULL;
     a->title = utf8_clean(l.s, l.n);
     return 0;
 }
@@ -1282,11 +1305,21 @@ read_page(struct cursor *c, struct article *a, struct header *h, struct body *b,
 {
     struct line l;
     size_t title_line;
+    const char *kind = NULL;
 
-    if (read_title(c, a, c->lineno > 0, err) < 0)
+    if (read_title(c, a, c->lineno > 0, &kind, err) < 0)
         return -1;
     title_line = c->lineno;
     read_header(c, &l, h, tz);
+    /* a folder of pages may hold the script that saved them; the line
+     * under "#!/bin/sh" ("set -e") reads as an English byline */
+    if (kind != NULL && h->source == NULL &&
+        (h->author == NULL || is_ascii(h->author, strlen(h->author))) &&
+        h->published == 0 && h->date_line == 0)
+        return err_set(err, ERR_PARSE,
+                       "line %zu: does not look like an article page (it "
+                       "starts like %s)",
+                       title_line, kind);
     read_body(c, &l, h, b);
     if (b->html.len == 0)
         return err_set(err, ERR_PARSE, "line %zu: no body text after the title",

@@ -514,6 +514,36 @@ bad_dates_are_reported(void)
     release(&c);
 }
 
+/* A script or an INI file in a folder of pages is no article; a page
+ * whose title merely starts with a bracket is one. */
+static void
+non_pages_are_rejected(void)
+{
+    struct captured c;
+    struct err err = ERR_INIT;
+
+    CHECK(parse_str("#!/bin/sh\nset -eu\n\nmake check\n", &c, &err) < 0);
+    CHECK_STR_EQ(err.msg, "line 1: does not look like an article page (it "
+                          "starts like a script)");
+    CHECK(parse_str("\n[store]\npath = tidings.db\n\n[site]\ntitle = x\n", &c,
+                    &err) < 0);
+    CHECK_STR_EQ(err.msg, "line 2: does not look like an article page (it "
+                          "starts like an INI file)");
+    CHECK_INT_EQ(c.count, 0);
+    CHECK(parse_str("[转载]口岸新闻\n满洲里海关 鲁焕新\n\n正文。\n", &c,
+                    &err) == 0);
+    CHECK_STR_EQ(c.a.title, "[转载]口岸新闻");
+    release(&c);
+    CHECK(parse_str("[Notice]\n满洲里海关 鲁焕新\n\n正文。\n", &c, &err) == 0);
+    CHECK_STR_EQ(c.a.source, "满洲里海关");
+    release(&c);
+    CHECK(parse_str("首页 > 脚本\n#!/bin/sh 的写法\n\n正文。\n", &c, &err) ==
+          0);
+    release(&c);
+    CHECK(parse_str("---\nid: a\n---\n[store]\n\n正文。\n", &c, &err) == 0);
+    release(&c);
+}
+
 static void
 summaries(void)
 {
@@ -707,6 +737,7 @@ const struct test tests_import_text[] = {
     { "footer_markers_stand_alone", footer_markers_stand_alone },
     { "date_below_unread_lines", date_below_unread_lines },
     { "bad_dates_are_reported", bad_dates_are_reported },
+    { "non_pages_are_rejected", non_pages_are_rejected },
     { "summaries", summaries },
     { "line_endings_and_boms", line_endings_and_boms },
     { "front_matter_wins", front_matter_wins },
