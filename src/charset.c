@@ -70,9 +70,11 @@ charset_is_known(const char *name)
     return 1;
 }
 
+/* convert: appends s converted from `from` to out; an offset in an error
+ * counts the `skipped` bytes (of BOM) before s, so it is the file's. */
 static int
-convert(const char *s, size_t n, const char *from, struct buf *out,
-        struct err *err)
+convert(const char *s, size_t n, size_t skipped, const char *from,
+        struct buf *out, struct err *err)
 {
     iconv_t cd = iconv_open("UTF-8", from);
     char *in = (char *)(uintptr_t)s; /* iconv's prototype is not const */
@@ -91,8 +93,8 @@ convert(const char *s, size_t n, const char *from, struct buf *out,
         o = out->data + out->len;
         room = out->cap - out->len - 1;
         if (iconv(cd, &in, &left, &o, &room) == (size_t)-1 && errno != E2BIG) {
-            err_set(err, ERR_PARSE, "byte %zu is not valid %s", before - left,
-                    from);
+            err_set(err, ERR_PARSE, "byte %zu is not valid %s",
+                    skipped + before - left, from);
             goto out;
         }
         out->len = (size_t)(o - out->data);
@@ -178,7 +180,7 @@ charset_to_utf8(const char *s, size_t n, const char *encoding, struct buf *out,
         *used = r.name;
     if (strcmp(r.name, "UTF-8") == 0)
         return copy_utf8(s, n, r.bom, r.valid, out, err);
-    if (convert(s, n, r.name, out, err) < 0)
+    if (convert(s, n, r.bom, r.name, out, err) < 0)
         return r.sniffed && err->code == ERR_PARSE
                    ? err_prefix(err, "not UTF-8, and as GB18030")
                    : -1;
