@@ -110,13 +110,14 @@ static const struct importer {
 
 /* Part of a file, or all of it, read and parsed, waiting to be stored:
  * its articles complete (but for the hash of one without a body, which
- * keeps the stored body) and in order, with the line each starts at, its
- * warnings, and for the last part whether the file was rejected and
- * why. */
+ * keeps the stored body) and in order, with the line each starts at,
+ * whether its date is the fallback's (--date or the mtime), its warnings,
+ * and for the last part whether the file was rejected and why. */
 struct parsed {
     char *path;
     struct article *v;
     int *line;
+    unsigned char *guessed; /* published is the fallback's */
     size_t len, cap;
     size_t bytes;        /* about what it holds, for the queue's bound */
     struct buf warnings; /* messages, each ending in '\0' */
@@ -593,6 +594,7 @@ parsed_free(struct parsed *p)
     parsed_drop_articles(p);
     free(p->v);
     free(p->line);
+    free(p->guessed);
     free(p->path);
     buf_release(&p->warnings);
     free(p);
@@ -633,13 +635,15 @@ note(void *arg, const char *msg)
     rd->cur->bytes += strlen(msg) + 1;
 }
 
-static void
+/* fill_date: --date, else the file's mtime, for an article with no date
+ * of its own (SPEC 1.1), said in a warning; returns whether it did. */
+static int
 fill_date(struct reader *rd, struct article *a)
 {
     char day[DATE_MAX], msg[128];
 
     if (a->published != 0)
-        return;
+        return 0;
     if (rd->opts->has_date) {
         a->published = rd->opts->date;
         date_format_rfc3339(a->published, rd->opts->tz_offset, day);
@@ -651,6 +655,7 @@ fill_date(struct reader *rd, struct article *a)
                  "no date found, using the file's modification time %s", day);
     }
     note(rd, msg);
+    return 1;
 }
 
 /* weight: about the memory an article holds, for the queue's bound. */
@@ -695,8 +700,8 @@ collect(void *arg, struct import_item *item, struct err *err)
     struct reader *rd = arg;
     struct parsed *p = rd->cur;
     struct article *a = item->article;
+    int guessed = fill_date(rd, a);
 
-    fill_date(rd, a);
     if (a->category == NULL && rd->opts->category != NULL)
         a->category = xstrdup(rd->opts->category);
     if (a->key == NULL)
@@ -710,8 +715,10 @@ collect(void *arg, struct import_item *item, struct err *err)
         p->cap = p->cap ? p->cap * 2 : 4;
         p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
         p->line = xreallocarray(p->line, p->cap, sizeof(*p->line));
+        p->guessed = xreallocarray(p->guessed, p->cap, sizeof(*p->guessed));
     }
     p->line[p->len] = item->line;
+    p->guessed[p->len] = (unsigned char)guessed;
     p->bytes += weight(a);
     p->v[p->len++] = *a;
     article_init(a);
@@ -874,18 +881,41 @@ read_all(void *arg)
 
 /* ---- storing ----------------------------------------------------------- */
 
-/* keep_body: an article that says nothing about its body keeps the one
- * stored for its identity (import.h); its hash is computed then. */
-static int
-keep_body(struct run *r, struct article *a, struct err *err)
+/* keep_date: an article dated by the fallback that is stored already
+ * keeps the date it was stored with, and the file's warnings say so
+ * after the one that named the fallback. */
+static void
+keep_date(struct run *r, struct parsed *p, struct article *a, int64_t stored)
 {
-    struct article old;
+    char day[DATE_MAX], msg[128];
+
+    if (a->published == stored)
+        return;
+    a->published = stored;
+    date_format_rfc3339(stored, r->opts->tz_offset, day);
+    snprintf(msg, sizeof(msg), "already stored: keeping its date %s", day);
+    buf_append(&p->warnings, msg, strlen(msg) + 1);
+}
+
+/* keep_stored: what the i-th article of p does not say it takes from the
+ * one stored for its identity, and its hash is computed again.  One that
+ * says nothing about its body keeps the stored body (import.h); one whose
+ * date is the fallback's keeps the stored date, so that importing an
+ * undated file again after its mtime moved changes nothing. */
+static int
+keep_stored(struct run *r, struct parsed *p, size_t i, struct err *err)
+{
+    struct article old, *a = &p->v[i];
     struct err e = ERR_INIT;
 
     article_init(&old);
     if (store_get_article(r->store, a->key, &old, &e) == 0) {
-        a->body = old.body;
-        old.body = NULL;
+        if (a->body == NULL) {
+            a->body = old.body;
+            old.body = NULL;
+        }
+        if (p->guessed[i])
+            keep_date(r, p, a, old.published);
         article_release(&old);
     } else if (e.code != ERR_NOTFOUND) {
         *err = e;
@@ -905,7 +935,8 @@ store_parsed(struct run *r, struct parsed *p, struct err *err)
     size_t i;
 
     for (i = 0; i < p->len; i++) {
-        if ((p->v[i].body == NULL && keep_body(r, &p->v[i], err) < 0) ||
+        if (((p->v[i].body == NULL || p->guessed[i]) &&
+             keep_stored(r, p, i, err) < 0) ||
             store_put_article(r->store, &p->v[i], r->opts->now, &res, err) < 0)
             return p->line[i] > 0 ? err_prefix(err, "line %d", p->line[i]) : -1;
         if (res == STORE_PUT_NEW)
@@ -996,7 +1027,7 @@ file_end(struct run *r, const struct parsed *p, struct err *err)
 static int
 import_part(struct run *r, struct parsed *p, struct err *err)
 {
-    const char *w = p->warnings.data, *end = w + p->warnings.len;
+    const char *w, *end;
 
     if (!r->in_file && file_begin(r, p, err) < 0)
         return -1;
@@ -1008,6 +1039,9 @@ import_part(struct run *r, struct parsed *p, struct err *err)
         }
         r->failed = 1;
     }
+    /* storing may add to the warnings (keep_date) */
+    w = p->warnings.data;
+    end = w + p->warnings.len;
     for (; r->ev && r->ev->warning && w < end; w += strlen(w) + 1)
         r->ev->warning(r->ev->arg, p->path, w);
     return p->more ? 0 : file_end(r, p, err);
