@@ -304,18 +304,28 @@ user_version(struct store *s, int *v, struct err *err)
     return rc == SQLITE_ROW ? 0 : db_err(s, err, "read schema version");
 }
 
+/* known_version: the store's schema version, refused when it is newer
+ * than this build's: its tables may mean what this tidings cannot know. */
+static int
+known_version(struct store *s, int *v, struct err *err)
+{
+    if (user_version(s, v, err) < 0)
+        return -1;
+    if (*v > SCHEMA_VERSION)
+        return err_set(err, ERR_DB,
+                       "schema version %d is newer than this tidings (%d)", *v,
+                       SCHEMA_VERSION);
+    return 0;
+}
+
 static int
 migrate(struct store *s, struct err *err)
 {
     char q[64];
     int v;
 
-    if (user_version(s, &v, err) < 0)
+    if (known_version(s, &v, err) < 0)
         return -1;
-    if (v > SCHEMA_VERSION)
-        return err_set(err, ERR_DB,
-                       "schema version %d is newer than this tidings (%d)", v,
-                       SCHEMA_VERSION);
     for (; v < SCHEMA_VERSION; v++) {
         snprintf(q, sizeof(q), "PRAGMA user_version = %d", v + 1);
         if (exec(s, "BEGIN IMMEDIATE", err) < 0)
@@ -394,6 +404,7 @@ store_open(struct store **out, const char *path, unsigned flags,
                      ? SQLITE_OPEN_READONLY
                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     struct store *s = xcalloc(1, sizeof(*s));
+    int version;
 
     *out = NULL;
     s->path = xstrdup(path);
@@ -406,7 +417,8 @@ store_open(struct store **out, const char *path, unsigned flags,
     sqlite3_extended_result_codes(s->db, 1);
     if (configure(s, flags, err) < 0)
         goto fail_prefix;
-    if (!(flags & STORE_READONLY) && migrate(s, err) < 0)
+    if (flags & STORE_READONLY ? known_version(s, &version, err) < 0
+                               : migrate(s, err) < 0)
         goto fail_prefix;
     if (load_revision(s, err) < 0)
         goto fail_prefix;
@@ -469,6 +481,13 @@ store_close(struct store *s)
     sqlite3_close(s->db);
     free(s->path);
     free(s);
+}
+
+const char *
+store_migration_sql(int version)
+{
+    return version >= 1 && version <= SCHEMA_VERSION ? migrations[version - 1]
+                                                     : NULL;
 }
 
 int

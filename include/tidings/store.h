@@ -121,6 +121,12 @@ int store_check(struct store *s, struct err *err);
 /* store_schema_version: the schema this build of tidings writes. */
 int store_schema_version(void);
 
+/* store_migration_sql: the SQL that moves a store from schema version - 1
+ * to version (1 <= version <= store_schema_version()), a static string;
+ * NULL for any other version.  Lets tests build a store as an older
+ * tidings left it. */
+const char *store_migration_sql(int version);
+
 /* ---- rendering state ---------------------------------------------------
  * What the renderer reads and keeps between runs (render.c).  Callbacks
  * get borrowed strings, valid only during the call; a non-zero return
