@@ -80,16 +80,25 @@ setup(const struct cmd *c, struct ctx *ctx)
     return 0;
 }
 
+/* close_stdout: flushes and closes stdout, and reports a write that
+ * failed.  errno names the cause only when the flush or the close itself
+ * failed: after an earlier failure (stdio dropped the buffer then, and
+ * the flush has nothing to write) errno is whatever a later call left,
+ * so the message gives no cause rather than a wrong one. */
 static int
 close_stdout(int status)
 {
-    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-        if (errno != EPIPE)
-            fprintf(stderr, "tidings: write error on stdout: %s\n",
-                    strerror(errno));
-        return status ? status : 1;
-    }
-    return status;
+    int earlier = ferror(stdout), e = 0;
+
+    if (fflush(stdout) != 0 || fclose(stdout) != 0)
+        e = errno;
+    if (!earlier && e == 0)
+        return status;
+    if (e == 0)
+        fprintf(stderr, "tidings: write error on stdout\n");
+    else if (e != EPIPE)
+        fprintf(stderr, "tidings: write error on stdout: %s\n", strerror(e));
+    return status ? status : 1;
 }
 
 /* global_flags: consumes -c CONF, -v, -q, -h and --version; returns the
