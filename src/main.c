@@ -109,7 +109,11 @@ global_flags(int argc, char **argv, struct ctx *ctx, int *done)
     int i;
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 == argc) {
+            fprintf(stderr, "tidings: option '-c' needs a value\n");
+            *done = 2;
+            return -1;
+        } else if (strcmp(argv[i], "-c") == 0) {
             ctx->conf_path = argv[++i];
         } else if (strcmp(argv[i], "-v") == 0) {
             if (ctx->log.level < LOG_LEVEL_DEBUG)

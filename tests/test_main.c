@@ -2,7 +2,7 @@
  * Tests of what main owns: the global flags and the check that stdout
  * reached its destination.  A full device (/dev/full) is a failure with
  * status 1 and a message that names the cause when the cause is known,
- * never a stale errno.
+ * never a stale errno; a missing value of -c is a usage error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +109,26 @@ full_stdout_is_an_error(void)
     test_proc_release(&p);
 }
 
+/* -c without a value is a usage error that says so, like --date's. */
+static void
+c_needs_a_value(void)
+{
+    struct test_proc p;
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(test_tidings(&p, "-c", NULL) == 0);
+    CHECK_INT_EQ(p.status, 2);
+    CHECK_STR_EQ(p.err.data, "tidings: option '-c' needs a value\n");
+    CHECK_INT_EQ(p.out.len, 0);
+    test_proc_release(&p);
+    CHECK(test_tidings(&p, "-v", "-c", NULL) == 0);
+    CHECK_INT_EQ(p.status, 2);
+    CHECK_STR_EQ(p.err.data, "tidings: option '-c' needs a value\n");
+    test_proc_release(&p);
+}
+
 const struct test tests_main[] = {
     { "full_stdout_is_an_error", full_stdout_is_an_error },
+    { "c_needs_a_value", c_needs_a_value },
     { NULL, NULL },
 };
