@@ -162,15 +162,26 @@ fuzz:
 	done
 
 # `make run`: a fresh store from the bundled samples, the site, the server.
+# The store removed is the one RUN_CONF names ([store] path, relative to
+# this directory as tidings reads it; tidings.db when it names none).
 RUN_CONF ?= conf/tidings.conf
+# $(call conf_get,SECTION,KEY): the shell words that print KEY of
+# [SECTION] in RUN_CONF (the last one given, unquoted), or nothing.
+conf_get = awk -v want=$(1) -v key=$(2) ' \
+	/^[ \t]*\[/ { sec = $$0; gsub(/[][ \t\r]/, "", sec); next } \
+	sec == want && $$0 ~ "^[ \t]*" key "[ \t]*=" { v = $$0; \
+	  sub(/^[^=]*=[ \t]*/, "", v); sub(/[ \t\r]*$$/, "", v); \
+	  sub(/^"/, "", v); sub(/"$$/, "", v); p = v } \
+	END { print p }' $(RUN_CONF)
 run: deps
 	@$(MAKE) --no-print-directory tidings
-	rm -f tidings.db tidings.db-wal tidings.db-shm
+	@db=$$($(call conf_get,store,path)); db=$${db:-tidings.db}; \
+	  echo "rm -f $$db $$db-wal $$db-shm"; rm -f "$$db" "$$db-wal" "$$db-shm"
 	./tidings -c $(RUN_CONF) import tests/samples
 	./tidings -c $(RUN_CONF) build
-	@out=$$(sed -n 's/^out *= *//p' $(RUN_CONF) | tail -1); \
-	  echo "run: the site is in $(CURDIR)/$${out:-feeds}/; serving it" \
-	  "(Ctrl-C stops)"
+	@out=$$($(call conf_get,build,out)); out=$${out:-feeds}; \
+	  case $$out in /*) ;; *) out=$(CURDIR)/$$out ;; esac; \
+	  echo "run: the site is in $$out/; serving it (Ctrl-C stops)"
 	./tidings -c $(RUN_CONF) serve
 
 # Benchmarks print their figures beside a reference tool run in the same
