@@ -207,6 +207,19 @@ check_budget(struct lint *l, size_t items, long max_items, int is_current)
               l->c->site_feed_max_bytes);
 }
 
+/* check_not_empty: a current feed that has archives has articles, so it
+ * must show at least one (a build writes an item without its body when
+ * the whole item does not fit; an empty feed means not even that did). */
+static void
+check_not_empty(struct lint *l, size_t items, int archived)
+{
+    if (items == 0 && archived)
+        fault(l, 0,
+              "no items, though the feed has archives: no item fits in "
+              "feed_max_bytes (%ld)",
+              l->c->site_feed_max_bytes);
+}
+
 /* ---- XML ---------------------------------------------------------------- */
 
 static int
@@ -285,9 +298,10 @@ check_url(struct lint *l, long line, const char *what, const char *url)
 }
 
 /* check_links: every atom:link (any namespace's "link" with href) below
- * n has an absolute href; returns the href of rel="self", copied. */
+ * n has an absolute href; returns the href of rel="self", copied, and
+ * sets *archived when n links a prev-archive (when archived is set). */
 static char *
-check_links(struct lint *l, const xmlNode *n)
+check_links(struct lint *l, const xmlNode *n, int *archived)
 {
     char *self = NULL;
 
@@ -305,6 +319,8 @@ check_links(struct lint *l, const xmlNode *n)
             self = href;
             href = NULL;
         }
+        if (rel != NULL && strcmp(rel, "prev-archive") == 0 && archived)
+            *archived = 1;
         free(href);
         free(rel);
     }
@@ -370,6 +386,7 @@ check_rss(struct lint *l, const xmlNode *root)
     struct ids ids = { NULL, 0, 0 };
     char *self, *link;
     size_t items = 0;
+    int archived = 0;
 
     if (!is_el(root, NULL, "rss") || ch == NULL) {
         fault(l, line_of(root), "not an RSS 2.0 document");
@@ -384,7 +401,7 @@ check_rss(struct lint *l, const xmlNode *root)
     check_url(l, line_of(ch), "channel link", link);
     check_date(l, ch, NULL, "lastBuildDate", 1, 0);
     check_date(l, ch, NULL, "pubDate", 1, 0);
-    self = check_links(l, ch);
+    self = check_links(l, ch, &archived);
     check_self(l, line_of(ch), self);
     for (n = ch->children; n != NULL; n = n->next)
         if (is_el(n, NULL, "item")) {
@@ -392,6 +409,7 @@ check_rss(struct lint *l, const xmlNode *root)
             items++;
         }
     check_budget(l, items, l->c->site_feed_items, 1);
+    check_not_empty(l, items, archived);
     ids_release(&ids);
     free(self);
     free(link);
@@ -424,7 +442,7 @@ check_entry(struct lint *l, const xmlNode *e, struct ids *ids)
         fault(l, line_of(e), "entry without a title");
     check_date(l, e, NS_ATOM, "updated", 0, 1);
     check_date(l, e, NS_ATOM, "published", 0, 0);
-    self = check_links(l, e);
+    self = check_links(l, e, NULL);
     free(self);
 }
 
@@ -435,6 +453,7 @@ check_atom(struct lint *l, const xmlNode *root, int archive)
     const xmlNode *n;
     size_t entries = 0;
     char *self;
+    int archived = 0;
 
     if (!is_el(root, NS_ATOM, "feed")) {
         fault(l, line_of(root), "not an Atom feed");
@@ -442,17 +461,19 @@ check_atom(struct lint *l, const xmlNode *root, int archive)
     }
     check_atom_id(l, root, NULL);
     check_date(l, root, NS_ATOM, "updated", 0, 1);
-    self = check_links(l, root);
+    self = check_links(l, root, &archived);
     check_self(l, line_of(root), self);
     for (n = root->children; n != NULL; n = n->next)
         if (is_el(n, NS_ATOM, "entry")) {
             check_entry(l, n, &ids);
             entries++;
         }
-    if (archive)
+    if (archive) {
         check_budget(l, entries, l->c->site_archive_page, 0);
-    else
+    } else {
         check_budget(l, entries, l->c->site_feed_items, 1);
+        check_not_empty(l, entries, archived);
+    }
     ids_release(&ids);
     free(self);
 }
@@ -581,6 +602,8 @@ check_json(struct lint *l, const char *data, size_t len)
     for (it = items ? items->child : NULL; it != NULL; it = it->next, n++)
         check_json_item(l, it, &ids);
     check_budget(l, n, l->c->site_feed_items, 1);
+    check_not_empty(l, n,
+                    json_str(json_get(j, "_tidings"), "prev_archive") != NULL);
     ids_release(&ids);
     json_free(j);
 }

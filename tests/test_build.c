@@ -115,18 +115,25 @@ build(struct buf *out, const char *arg, ...)
     return status;
 }
 
+/* import_file_at: imports the file NAME of the test folder. */
 static int
-import_file(const char *name, const char *text)
+import_file_at(const char *name)
 {
     struct test_proc p;
     int status;
 
-    if (test_write_str(test_path("%s", name), text) < 0)
-        return -1;
     test_tidings(&p, "import", test_path("%s", name), NULL);
     status = p.status;
     test_proc_release(&p);
     return status;
+}
+
+static int
+import_file(const char *name, const char *text)
+{
+    if (test_write_str(test_path("%s", name), text) < 0)
+        return -1;
+    return import_file_at(name);
 }
 
 static int64_t
@@ -542,7 +549,8 @@ budgets(void)
     rss = test_read(test_path("feeds/rss.xml"), &len);
     CHECK(rss != NULL);
     CHECK(len <= 9500);
-    /* the seed's item alone is about 7.5 KB: two of the four fit */
+    /* the seed's item alone is about 7.5 KB: two of the four fit, and
+     * the other two not even without their bodies */
     CHECK_MSG(test_count(rss, "<item>") == 2, "%zu bytes", len);
     free(rss);
     json = test_read(test_path("feeds/category/news/general/feed.json"), &len);
@@ -551,6 +559,84 @@ budgets(void)
     rss = test_read(test_path("feeds/author/john-smith/rss.xml"), NULL);
     CHECK(rss != NULL && test_count(rss, "<item>") == 1);
     free(rss);
+    test_tidings(&p, "check", NULL);
+    CHECK_MSG(p.status == 0, "check: %s", p.err.data);
+    test_proc_release(&p);
+}
+
+/* long_article: a page of about 1.6 MB dated when. */
+static int
+long_article(const char *name, const char *when, const char *title)
+{
+    struct buf b = BUF_INIT;
+    int i, rc;
+
+    buf_appendf(&b,
+                "---\npublished: %s\n---\n首页 > 新闻资讯 > 综合新闻\n%s\n"
+                "满洲里海关 鲁焕新\n\n",
+                when, title);
+    for (i = 0; i < 420 * 40; i++) {
+        buf_puts(&b, "口岸通关效率持续提升，进出口货运量稳步增长。");
+        if (i % 40 == 39)
+            buf_puts(&b, "\n\n");
+    }
+    rc = test_write(test_path("%s", name), b.data, b.len);
+    buf_release(&b);
+    return rc == 0 ? import_file_at(name) : -1;
+}
+
+/* rss_items: the number of items in a built rss.xml, and of those with
+ * a body. */
+static int
+rss_items(const char *rel, size_t *bodies)
+{
+    char *rss = test_read(test_path("feeds/%s", rel), NULL);
+    int n = rss ? (int)test_count(rss, "<item>") : -1;
+
+    *bodies = rss ? test_count(rss, "<content:encoded>") : 0;
+    free(rss);
+    return n;
+}
+
+/* One article of 1.6 MB, more than feed_max_bytes (1 MiB) alone, as the
+ * newest and another in the middle: the feeds keep every item, those two
+ * without their bodies; at the smallest budget every feed still shows
+ * the items that fit, and `tidings check` passes both. */
+static void
+long_articles_empty_no_feed(void)
+{
+    struct test_proc p;
+    size_t bodies;
+    char *atom;
+
+    CHECK(corpus(NULL) == 0);
+    CHECK(long_article("new.txt", "2014-01-01T08:00:00+08:00",
+                       "一篇很长的新文章") == 0);
+    CHECK(long_article("mid.txt", "2013-06-05T12:00:00+08:00",
+                       "一篇很长的旧文章") == 0);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK_INT_EQ(rss_items("rss.xml", &bodies), 8);
+    CHECK_INT_EQ(bodies, 6);
+    CHECK_INT_EQ(rss_items("category/news/general/rss.xml", &bodies), 5);
+    CHECK_INT_EQ(bodies, 3);
+    atom = test_read(test_path("feeds/atom.xml"), NULL);
+    CHECK(atom != NULL && test_count(atom, "<entry>") == 8 &&
+          test_count(atom, "<content type=\"html\">") == 6);
+    CHECK(atom != NULL && strstr(atom, "一篇很长的旧文章") != NULL);
+    free(atom);
+    test_tidings(&p, "check", NULL);
+    CHECK_MSG(p.status == 0, "check: %s", p.err.data);
+    test_proc_release(&p);
+    /* the smallest budget: no feed is left empty */
+    CHECK(test_conf("feed_max_bytes = 4096\n") != NULL);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK_MSG(sh(NULL,
+                 "cd %s/feeds && for f in $(find . -name rss.xml -o -name "
+                 "atom.xml | grep -v /archive/); do grep -q '<item>\\|<entry>' "
+                 "$f || { echo $f; exit 1; }; done",
+                 test_dir()) == 0,
+              "a feed without items");
+    CHECK(rss_items("rss.xml", &bodies) >= 3);
     test_tidings(&p, "check", NULL);
     CHECK_MSG(p.status == 0, "check: %s", p.err.data);
     test_proc_release(&p);
@@ -633,6 +719,9 @@ check_built_and_broken(void)
     CHECK(check_fails("archive/1.xml",
                       "s|<title type=\"text\">|<title type=\"text\">\\x01|",
                       "not well-formed"));
+    /* a current feed with archives but no item */
+    CHECK(check_fails("category/news/rss.xml", "/<item>/,/<\\/item>/d",
+                      "no items, though the feed has archives"));
 }
 
 const struct test tests_build[] = {
@@ -646,6 +735,7 @@ const struct test tests_build[] = {
     { "late_old_article", late_old_article },
     { "killed_build_leaves_whole_files", killed_build_leaves_whole_files },
     { "budgets", budgets },
+    { "long_articles_empty_no_feed", long_articles_empty_no_feed },
     { "hub_and_stylesheet", hub_and_stylesheet },
     { "check_built_and_broken", check_built_and_broken },
     { NULL, NULL },
