@@ -225,7 +225,10 @@ expect_article(const struct article *a, void *arg)
         render_json_string(b, a->url);
     else
         buf_appendf(b, "\"" BASE "/articles/%s.html\"", a->slug);
-    buf_appendf(b, ", \"published\": %lld}", (long long)a->published);
+    buf_puts(b, ", \"summary\": ");
+    a->summary ? render_json_string(b, a->summary) : (void)buf_puts(b, "null");
+    buf_appendf(b, ", \"published\": %lld, \"updated\": %lld}",
+                (long long)a->published, (long long)a->updated);
     return 0;
 }
 
@@ -241,7 +244,7 @@ expectations(const char *path)
     if (store_open(&s, test_path("tidings.db"), STORE_READONLY, &err) < 0)
         return -1;
     buf_putc(&b, '[');
-    rc = store_each_article(s, 0, expect_article, &b, &err);
+    rc = store_each_article(s, 1, expect_article, &b, &err);
     buf_puts(&b, "\n]\n");
     store_close(s);
     if (rc == 0)
