@@ -41,6 +41,12 @@ enum doc_kind {
     KIND_NONE
 };
 
+/* A set of strings: the ids seen in one document, the folders seen. */
+struct ids {
+    char **v;
+    size_t len, cap;
+};
+
 struct lint {
     const struct conf *c;
     struct buf *report;
@@ -48,12 +54,7 @@ struct lint {
     const char *file; /* on disk */
     char path[4096];  /* on the site: "/category/news/rss.xml" */
     size_t size;
-};
-
-/* A set of ids seen in one document. */
-struct ids {
-    char **v;
-    size_t len, cap;
+    struct ids archived; /* folders whose archive pages hold entries */
 };
 
 static void fault(struct lint *l, long line, const char *fmt, ...)
@@ -159,13 +160,21 @@ is_rfc822(const char *s)
 }
 
 static int
-ids_add(struct ids *ids, const char *id)
+ids_has(const struct ids *ids, const char *id)
 {
     size_t i;
 
     for (i = 0; i < ids->len; i++)
         if (strcmp(ids->v[i], id) == 0)
-            return -1;
+            return 1;
+    return 0;
+}
+
+static int
+ids_add(struct ids *ids, const char *id)
+{
+    if (ids_has(ids, id))
+        return -1;
     if (ids->len == ids->cap) {
         ids->cap = ids->cap ? ids->cap * 2 : 64;
         ids->v = xreallocarray(ids->v, ids->cap, sizeof(*ids->v));
@@ -207,17 +216,49 @@ check_budget(struct lint *l, size_t items, long max_items, int is_current)
               l->c->site_feed_max_bytes);
 }
 
-/* check_not_empty: a current feed that has archives has articles, so it
- * must show at least one (a build writes an item without its body when
- * the whole item does not fit; an empty feed means not even that did). */
+/* folder_of: the site folder of l->path ("/category/news/" for
+ * "/category/news/rss.xml" and for "/category/news/archive/3.xml"). */
 static void
-check_not_empty(struct lint *l, size_t items, int archived)
+folder_of(const struct lint *l, struct buf *out)
 {
-    if (items == 0 && archived)
+    const char *slash = strrchr(l->path, '/');
+    size_t n = slash ? (size_t)(slash - l->path) + 1 : 0;
+
+    if (n >= 9 && strncmp(l->path + n - 9, "/archive/", 9) == 0)
+        n -= 8;
+    buf_append(out, l->path, n);
+}
+
+/* note_archived: the feed of this archive page has articles.  Its
+ * current documents come after its archive folder in the walk's order
+ * ("archive" sorts before "atom.xml", "feed.json" and "rss.xml"). */
+static void
+note_archived(struct lint *l)
+{
+    struct buf dir = BUF_INIT;
+
+    folder_of(l, &dir);
+    ids_add(&l->archived, dir.data); /* -1: already noted */
+    buf_release(&dir);
+}
+
+/* check_not_empty: a current feed whose archive pages hold entries has
+ * articles, so it must show at least one (a build writes an item without
+ * its body when the whole item does not fit; no item means not even
+ * that did).  Archive pages of a feed whose articles were all removed
+ * hold none. */
+static void
+check_not_empty(struct lint *l, size_t items)
+{
+    struct buf dir = BUF_INIT;
+
+    folder_of(l, &dir);
+    if (items == 0 && ids_has(&l->archived, dir.data))
         fault(l, 0,
-              "no items, though the feed has archives: no item fits in "
-              "feed_max_bytes (%ld)",
+              "no items, though its archive pages hold entries: no item "
+              "fits in feed_max_bytes (%ld)",
               l->c->site_feed_max_bytes);
+    buf_release(&dir);
 }
 
 /* ---- XML ---------------------------------------------------------------- */
@@ -298,10 +339,9 @@ check_url(struct lint *l, long line, const char *what, const char *url)
 }
 
 /* check_links: every atom:link (any namespace's "link" with href) below
- * n has an absolute href; returns the href of rel="self", copied, and
- * sets *archived when n links a prev-archive (when archived is set). */
+ * n has an absolute href; returns the href of rel="self", copied. */
 static char *
-check_links(struct lint *l, const xmlNode *n, int *archived)
+check_links(struct lint *l, const xmlNode *n)
 {
     char *self = NULL;
 
@@ -319,8 +359,6 @@ check_links(struct lint *l, const xmlNode *n, int *archived)
             self = href;
             href = NULL;
         }
-        if (rel != NULL && strcmp(rel, "prev-archive") == 0 && archived)
-            *archived = 1;
         free(href);
         free(rel);
     }
@@ -386,7 +424,6 @@ check_rss(struct lint *l, const xmlNode *root)
     struct ids ids = { NULL, 0, 0 };
     char *self, *link;
     size_t items = 0;
-    int archived = 0;
 
     if (!is_el(root, NULL, "rss") || ch == NULL) {
         fault(l, line_of(root), "not an RSS 2.0 document");
@@ -401,7 +438,7 @@ check_rss(struct lint *l, const xmlNode *root)
     check_url(l, line_of(ch), "channel link", link);
     check_date(l, ch, NULL, "lastBuildDate", 1, 0);
     check_date(l, ch, NULL, "pubDate", 1, 0);
-    self = check_links(l, ch, &archived);
+    self = check_links(l, ch);
     check_self(l, line_of(ch), self);
     for (n = ch->children; n != NULL; n = n->next)
         if (is_el(n, NULL, "item")) {
@@ -409,7 +446,7 @@ check_rss(struct lint *l, const xmlNode *root)
             items++;
         }
     check_budget(l, items, l->c->site_feed_items, 1);
-    check_not_empty(l, items, archived);
+    check_not_empty(l, items);
     ids_release(&ids);
     free(self);
     free(link);
@@ -442,7 +479,7 @@ check_entry(struct lint *l, const xmlNode *e, struct ids *ids)
         fault(l, line_of(e), "entry without a title");
     check_date(l, e, NS_ATOM, "updated", 0, 1);
     check_date(l, e, NS_ATOM, "published", 0, 0);
-    self = check_links(l, e, NULL);
+    self = check_links(l, e);
     free(self);
 }
 
@@ -453,7 +490,6 @@ check_atom(struct lint *l, const xmlNode *root, int archive)
     const xmlNode *n;
     size_t entries = 0;
     char *self;
-    int archived = 0;
 
     if (!is_el(root, NS_ATOM, "feed")) {
         fault(l, line_of(root), "not an Atom feed");
@@ -461,7 +497,7 @@ check_atom(struct lint *l, const xmlNode *root, int archive)
     }
     check_atom_id(l, root, NULL);
     check_date(l, root, NS_ATOM, "updated", 0, 1);
-    self = check_links(l, root, &archived);
+    self = check_links(l, root);
     check_self(l, line_of(root), self);
     for (n = root->children; n != NULL; n = n->next)
         if (is_el(n, NS_ATOM, "entry")) {
@@ -470,9 +506,11 @@ check_atom(struct lint *l, const xmlNode *root, int archive)
         }
     if (archive) {
         check_budget(l, entries, l->c->site_archive_page, 0);
+        if (entries > 0)
+            note_archived(l);
     } else {
         check_budget(l, entries, l->c->site_feed_items, 1);
-        check_not_empty(l, entries, archived);
+        check_not_empty(l, entries);
     }
     ids_release(&ids);
     free(self);
@@ -602,8 +640,7 @@ check_json(struct lint *l, const char *data, size_t len)
     for (it = items ? items->child : NULL; it != NULL; it = it->next, n++)
         check_json_item(l, it, &ids);
     check_budget(l, n, l->c->site_feed_items, 1);
-    check_not_empty(l, n,
-                    json_str(json_get(j, "_tidings"), "prev_archive") != NULL);
+    check_not_empty(l, n);
     ids_release(&ids);
     json_free(j);
 }
@@ -736,5 +773,6 @@ lint_site(const char *dir, const struct conf *c, struct buf *report,
     l.c = c;
     l.report = report;
     walk(&l, dir, "", 0);
+    ids_release(&l.archived);
     return l.faults;
 }

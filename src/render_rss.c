@@ -81,8 +81,11 @@ atom_link(struct xwriter *w, const char *rel, const char *type,
     xwriter_end(w);
 }
 
+/* channel_head: a feed without items has no date to build from (an
+ * empty store), and lastBuildDate, which RSS does not require, is left
+ * out rather than given the clock's time or 1970's. */
 static void
-channel_head(struct xwriter *w, const struct render_feed *f)
+channel_head(struct xwriter *w, const struct render_feed *f, size_t n)
 {
     const struct conf *c = f->conf;
     char date[DATE_MAX];
@@ -93,7 +96,8 @@ channel_head(struct xwriter *w, const struct render_feed *f)
                     *c->site_description ? c->site_description : c->site_title);
     xwriter_element(w, "language", c->site_language);
     date_format_rfc822(f->updated, c->site_tz_offset, date);
-    xwriter_element(w, "lastBuildDate", date);
+    if (n > 0)
+        xwriter_element(w, "lastBuildDate", date);
     xwriter_element(w, "generator", RENDER_GENERATOR);
     xwriter_element(w, "docs", "https://www.rssboard.org/rss-specification");
     atom_link(w, "self", "application/rss+xml", f->self);
@@ -116,7 +120,7 @@ render_rss_feed(const struct render_feed *f, const struct render_item *v,
     xwriter_attr(w, "xmlns:content", NS_CONTENT);
     xwriter_attr(w, "xmlns:dc", RENDER_NS_DC);
     xwriter_start(w, "channel");
-    channel_head(w, f);
+    channel_head(w, f, n);
     *used = render_feed_items(f, start, v, n, render_rss_item, w, out);
     return xwriter_finish(w, err);
 }

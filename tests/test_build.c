@@ -450,6 +450,55 @@ late_old_article(void)
     free(p1), free(p2), free(p1b), free(p2b), free(p4), free(headers);
 }
 
+/* An empty site has no date: RSS leaves lastBuildDate out; Atom, which
+ * must have <updated>, gives the newest the site has shown (kept in the
+ * store), so removing every article keeps the date of the last one; and
+ * two builds of the same store are the same. */
+static void
+empty_site_dates(void)
+{
+    struct test_proc p;
+    char *rss, *atom, id[64];
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(build(NULL, NULL) == 0);
+    rss = test_read(test_path("feeds/rss.xml"), NULL);
+    CHECK(rss != NULL && strstr(rss, "lastBuildDate") == NULL);
+    free(rss);
+    CHECK(import_file("new.txt", new_article) == 0);
+    CHECK(build(NULL, NULL) == 0);
+    rss = test_read(test_path("feeds/rss.xml"), NULL);
+    CHECK(rss != NULL && strstr(rss, "<lastBuildDate>Fri, 07 Jun 2013 "
+                                     "08:00:00 +0800</lastBuildDate>") != NULL);
+    free(rss);
+    test_tidings(&p, "list", NULL);
+    CHECK(p.status == 0 && p.out.len > 16);
+    p.out.data[strcspn(p.out.data, "\t")] = '\0'; /* its id */
+    snprintf(id, sizeof(id), "%s", p.out.data);
+    test_proc_release(&p);
+    test_tidings(&p, "rm", id, NULL);
+    CHECK(p.status == 0);
+    test_proc_release(&p);
+    test_tidings(&p, "list", NULL);
+    CHECK_MSG(p.status == 0 && p.out.len == 0, "still listed: %s", p.out.data);
+    test_proc_release(&p);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK(build(NULL, "--out", test_path("again"), "--full", NULL) == 0);
+    rss = test_read(test_path("feeds/rss.xml"), NULL);
+    atom = test_read(test_path("feeds/atom.xml"), NULL);
+    CHECK(rss != NULL && strstr(rss, "lastBuildDate") == NULL &&
+          strstr(rss, "<item>") == NULL);
+    CHECK(atom != NULL && strstr(atom, "<updated>2013-06-07T08:00:00+08:00"
+                                       "</updated>") != NULL);
+    free(rss);
+    free(atom);
+    CHECK(sh(NULL, "cd %s && diff -r -x .tidings-manifest feeds again",
+             test_dir()) == 0);
+    test_tidings(&p, "check", NULL);
+    CHECK_MSG(p.status == 0, "check: %s", p.err.data);
+    test_proc_release(&p);
+}
+
 /* ---- a build killed half-way -------------------------------------------- */
 
 static int
@@ -726,7 +775,7 @@ check_built_and_broken(void)
                       "not well-formed"));
     /* a current feed with archives but no item */
     CHECK(check_fails("category/news/rss.xml", "/<item>/,/<\\/item>/d",
-                      "no items, though the feed has archives"));
+                      "no items, though its archive pages hold entries"));
 }
 
 const struct test tests_build[] = {
@@ -734,6 +783,7 @@ const struct test tests_build[] = {
     { "wellformed_and_valid", wellformed_and_valid },
     { "feedparser_reads_it", feedparser_reads_it },
     { "deterministic", deterministic },
+    { "empty_site_dates", empty_site_dates },
     { "unchanged_files_keep_mtime", unchanged_files_keep_mtime },
     { "edit_outside_feeds_renders_little", edit_outside_feeds_renders_little },
     { "removed_article", removed_article },

@@ -20,8 +20,9 @@
  *  - budgets: at most feed_items items and feed_max_bytes bytes in a
  *    current feed, at most archive_page entries in an archive page, as
  *    the configuration given says (not the one the site was built with);
- *    and at least one item in a current feed that has archives (the
- *    feed has articles, so an empty one means none fitted the budget).
+ *    and at least one item in a current feed whose archive pages hold
+ *    entries (the feed has articles, so an empty one means none fitted
+ *    the budget).
  */
 
 struct buf;
