@@ -758,6 +758,21 @@ walk(struct lint *l, const char *dir, const char *path, int depth)
     free(names);
 }
 
+/* has_site: dir holds a built site, whose one file that is always there
+ * is the site's rss.xml (a folder without it would pass every check). */
+static int
+has_site(const char *dir)
+{
+    struct buf rss = BUF_INIT;
+    struct stat sb;
+    int yes;
+
+    buf_appendf(&rss, "%s/rss.xml", dir);
+    yes = stat(rss.data, &sb) == 0 && S_ISREG(sb.st_mode);
+    buf_release(&rss);
+    return yes;
+}
+
 long
 lint_site(const char *dir, const struct conf *c, struct buf *report,
           struct err *err)
@@ -769,6 +784,8 @@ lint_site(const char *dir, const struct conf *c, struct buf *report,
         return err_errno(err, ERR_IO, "cannot read '%s'", dir);
     if (!S_ISDIR(sb.st_mode))
         return err_set(err, ERR_IO, "'%s' is not a folder", dir);
+    if (!has_site(dir))
+        return err_set(err, ERR_NOTFOUND, "%s: no site (no rss.xml)", dir);
     memset(&l, 0, sizeof(l));
     l.c = c;
     l.report = report;

@@ -742,6 +742,41 @@ check_fails(const char *file, const char *sed, const char *want)
     return ok;
 }
 
+/* check_says: `tidings check ARG` (NULL: the configured folder) exits 1
+ * and says want. */
+static int
+check_says(const char *arg, const char *want)
+{
+    struct test_proc p;
+    int ok;
+
+    test_tidings(&p, "check", arg, NULL);
+    ok = p.status == 1 && strstr(p.err.data, want) != NULL;
+    if (!ok)
+        printf("check %s: status %d: %s\n", arg ? arg : "", p.status,
+               p.err.data);
+    test_proc_release(&p);
+    return ok;
+}
+
+/* check takes its budgets from the configuration it is given: a site
+ * built with larger ones fails; a folder with no site fails too. */
+static void
+check_fails_budgets_and_no_site(void)
+{
+    CHECK(corpus("feed_items = 3\narchive_page = 2\n") == 0);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK(test_conf("feed_items = 2\narchive_page = 2\n") != NULL);
+    CHECK(check_says(NULL, "rss.xml: 3 items, more than the 2 allowed"));
+    CHECK(test_conf("feed_items = 3\narchive_page = 1\n") != NULL);
+    CHECK(check_says(NULL, "archive/1.xml: 2 items, more than the 1 allowed"));
+    CHECK(test_conf("feed_items = 3\narchive_page = 2\nfeed_max_bytes = "
+                    "4096\n") != NULL);
+    CHECK(check_says(NULL, "more than feed_max_bytes (4096)"));
+    CHECK(sh(NULL, "mkdir -p %s/empty", test_dir()) == 0);
+    CHECK(check_says(test_path("empty"), "empty: no site (no rss.xml)"));
+}
+
 static void
 check_built_and_broken(void)
 {
@@ -793,5 +828,6 @@ const struct test tests_build[] = {
     { "long_articles_empty_no_feed", long_articles_empty_no_feed },
     { "hub_and_stylesheet", hub_and_stylesheet },
     { "check_built_and_broken", check_built_and_broken },
+    { "check_fails_budgets_and_no_site", check_fails_budgets_and_no_site },
     { NULL, NULL },
 };

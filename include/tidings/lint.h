@@ -32,7 +32,8 @@ struct err;
 /* lint_site: checks every document below dir against the configuration
  * c (base_url and budgets).  Each fault is appended to report as one line
  * "PATH[:LINE]: what".  Returns the number of faults, or -1 with ERR_IO
- * when dir cannot be read at all. */
+ * when dir cannot be read at all, ERR_NOTFOUND when it holds no site (no
+ * rss.xml: an empty folder must not pass). */
 long lint_site(const char *dir, const struct conf *c, struct buf *report,
                struct err *err);
 
