@@ -2,6 +2,11 @@
  * export: the site as a folder (see export.h for the format).
  *
  * Order of work in export_write, and why:
+ *  0. the folder's lock file is locked (flock, exclusive, not waited
+ *     for): two builds into one folder would empty each other's
+ *     temporary folder and remove each other's files; the second fails
+ *     at once, saying so, rather than waiting behind a build of unknown
+ *     length;
  *  1. the old manifest is read: it says which files tidings owns (and the
  *     pending file, left by a build that was killed, what it may have
  *     written besides);
@@ -18,6 +23,7 @@
  * crashed process never leaves half a file under a real name, and a
  * static mirror can be rebuilt from the store after a power loss.
  */
+#define _DEFAULT_SOURCE /* flock */
 #include "tidings/export.h"
 
 #include <errno.h>
@@ -26,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -596,11 +603,36 @@ write_headers(const struct site *s, const char *dir, long max_age,
 struct export
 {
     char *dir;
+    int lock_fd;         /* the folder's lock file, locked; -1: none */
     struct manifest old; /* the manifest and pending entries found */
     struct buf tmp;      /* dir/.tidings-tmp */
     int pending_fd;      /* the pending file, opened at the first new file */
     struct export_stats st;
 };
+
+/* lock_folder: the open, locked lock file of dir (closing it unlocks),
+ * or -1 with err: ERR_IO, also when another build holds it. */
+static int
+lock_folder(const char *dir, struct err *err)
+{
+    struct buf name = BUF_INIT;
+    int fd;
+
+    buf_appendf(&name, "%s/%s", dir, EXPORT_LOCK);
+    fd = open(name.data, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        err_errno(err, ERR_IO, "cannot open '%s'", name.data);
+    } else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EWOULDBLOCK)
+            err_set(err, ERR_IO, "%s: another build is writing it", dir);
+        else
+            err_errno(err, ERR_IO, "cannot lock '%s'", name.data);
+        close(fd);
+        fd = -1;
+    }
+    buf_release(&name);
+    return fd;
+}
 
 int
 export_begin(struct export **out, const char *dir, struct err *err)
@@ -610,13 +642,15 @@ export_begin(struct export **out, const char *dir, struct err *err)
     *out = NULL;
     x->dir = xstrdup(dir);
     x->pending_fd = -1;
+    x->lock_fd = -1;
     buf_init(&x->tmp, 0);
     buf_appendf(&x->tmp, "%s" TMPDIR, dir);
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
         err_errno(err, ERR_IO, "cannot create '%s'", dir);
         goto fail;
     }
-    if (file_clear_dir(x->tmp.data, err) < 0 ||
+    if ((x->lock_fd = lock_folder(dir, err)) < 0 ||
+        file_clear_dir(x->tmp.data, err) < 0 ||
         manifest_read(&x->old, dir, EXPORT_MANIFEST, 0, err) < 0 ||
         manifest_read(&x->old, dir, EXPORT_PENDING, 1, err) < 0)
         goto fail;
@@ -634,6 +668,8 @@ export_free(struct export *x)
         return;
     if (x->pending_fd >= 0)
         close(x->pending_fd);
+    if (x->lock_fd >= 0)
+        close(x->lock_fd); /* the lock goes with it */
     manifest_release(&x->old);
     buf_release(&x->tmp);
     free(x->dir);

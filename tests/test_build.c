@@ -158,12 +158,15 @@ golden(void)
         strcmp(getenv("TIDINGS_UPDATE"), "1") == 0) {
         CHECK(sh(NULL,
                  "rm -rf %s && mkdir -p %s && cp -r %s/feeds/. %s/ && "
-                 "find %s -name '*.gz' -delete && rm -f %s/.tidings-manifest",
-                 GOLDEN, GOLDEN, test_dir(), GOLDEN, GOLDEN, GOLDEN) == 0);
+                 "find %s -name '*.gz' -delete && rm -f %s/.tidings-manifest "
+                 "%s/.tidings-lock",
+                 GOLDEN, GOLDEN, test_dir(), GOLDEN, GOLDEN, GOLDEN,
+                 GOLDEN) == 0);
         SKIP("golden files rewritten (UPDATE=1): review them with git diff");
     }
     rc = sh(&diff,
-            "diff -r -x '*.gz' -x .tidings-manifest %s %s/feeds | head -40",
+            "diff -r -x '*.gz' -x .tidings-manifest -x .tidings-lock %s "
+            "%s/feeds | head -40",
             GOLDEN, test_dir());
     CHECK(rc == 0);
     CHECK_MSG(diff.len == 0, "site differs from %s:\n%s", GOLDEN, diff.data);
@@ -589,6 +592,83 @@ killed_build_leaves_whole_files(void)
     buf_release(&out);
 }
 
+/* both_builds: starts two builds into feeds at once (--full, so that both
+ * have work to do) and waits for them; their statuses and stderr are left
+ * in s1, s2, e1, e2 of the test folder. */
+static int
+both_builds(void)
+{
+    const char *bin = getenv("TIDINGS") ? getenv("TIDINGS") : "./tidings";
+
+    return sh(NULL,
+              "cd %s || exit 1; (%s -c tidings.conf build --full 2>e1; "
+              "echo $? >s1) & (%s -c tidings.conf build --full 2>e2; "
+              "echo $? >s2) & wait",
+              test_dir(), bin, bin);
+}
+
+/* build_outcome: 0 for a build that completed, 1 for one that found the
+ * folder locked and said so, -1 for anything else. */
+static int
+build_outcome(int which)
+{
+    char *st = test_read(test_path("s%d", which), NULL);
+    char *err = test_read(test_path("e%d", which), NULL);
+    int rc = -1;
+
+    if (st != NULL && err != NULL && atoi(st) == 0)
+        rc = 0;
+    else if (st != NULL && err != NULL && atoi(st) == 1 &&
+             strstr(err, "feeds: another build is writing it") != NULL &&
+             strstr(err, "cannot") == NULL)
+        rc = 1;
+    if (rc < 0)
+        printf("build %d: status %s: %s\n", which, st ? st : "?",
+               err ? err : "?");
+    free(st);
+    free(err);
+    return rc;
+}
+
+/* Two builds into one folder: while one holds it, the other fails at once
+ * and says so (exit 1), rather than emptying the first one's temporary
+ * folder under it; started together, each completes or fails that way,
+ * and the folder ends whole. */
+static void
+two_builds_into_one_folder(void)
+{
+    const char *bin = getenv("TIDINGS") ? getenv("TIDINGS") : "./tidings";
+    struct buf out = BUF_INIT;
+    int round, a, b, refused = 0;
+
+    CHECK(corpus("archive_page = 10\n") == 0);
+    CHECK(many_articles(test_slow() ? 40 : 200) == 0);
+    CHECK(build(NULL, "--out", test_path("ref"), NULL) == 0);
+    /* the folder held by another process: flock(1) holds its lock file */
+    CHECK(sh(NULL, "mkdir -p %s/feeds", test_dir()) == 0);
+    CHECK(sh(&out,
+             "cd %s && flock -n feeds/.tidings-lock %s -c tidings.conf build",
+             test_dir(), bin) == 1);
+    CHECK_MSG(strstr(out.data, "tidings: build: ") != NULL &&
+                  strstr(out.data, "/feeds: another build is writing it\n") !=
+                      NULL,
+              "%s", out.data);
+    for (round = 0; round < 3; round++) {
+        CHECK(both_builds() == 0);
+        a = build_outcome(1);
+        b = build_outcome(2);
+        CHECK(a >= 0 && b >= 0 && (a == 0 || b == 0));
+        refused += a + b;
+    }
+    printf("two builds at once: %d of 3 rounds refused one\n", refused);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK_MSG(sh(&out, "cd %s && diff -r ref feeds", test_dir()) == 0, "%s",
+              out.data);
+    /* the lock file stays, outside the site */
+    CHECK(access(test_path("feeds/.tidings-lock"), F_OK) == 0);
+    buf_release(&out);
+}
+
 /* ---- budgets, hub, check ------------------------------------------------ */
 
 static void
@@ -824,6 +904,7 @@ const struct test tests_build[] = {
     { "removed_article", removed_article },
     { "late_old_article", late_old_article },
     { "killed_build_leaves_whole_files", killed_build_leaves_whole_files },
+    { "two_builds_into_one_folder", two_builds_into_one_folder },
     { "budgets", budgets },
     { "long_articles_empty_no_feed", long_articles_empty_no_feed },
     { "hub_and_stylesheet", hub_and_stylesheet },

@@ -213,6 +213,36 @@ a_path_listed_twice(void)
     site_release(&s);
 }
 
+/* A folder being written is locked: a second export fails at once and
+ * says why; once the first is done, the folder is free again.  The lock
+ * file is never part of the site. */
+static void
+one_export_at_a_time(void)
+{
+    struct export *x = NULL, *y = NULL;
+    struct err err = ERR_INIT;
+    struct site s;
+    const char *dir = test_path("out");
+    char *manifest;
+
+    CHECK_MSG(export_begin(&x, dir, &err) == 0, "%s", err.msg);
+    CHECK(export_begin(&y, dir, &err) < 0 && y == NULL);
+    CHECK_INT_EQ(err.code, ERR_IO);
+    CHECK(strstr(err.msg, "out: another build is writing it") != NULL);
+    export_free(x);
+    err_clear(&err);
+    CHECK_MSG(export_begin(&y, dir, &err) == 0, "%s", err.msg);
+    export_free(y);
+    make_site(&s, rss, 1);
+    CHECK(export_write(&s, dir, 300, &(struct export_stats){ 0, 0, 0 }, &err) ==
+          0);
+    site_release(&s);
+    manifest = test_read(test_path("out/.tidings-manifest"), NULL);
+    CHECK(manifest != NULL && strstr(manifest, "lock") == NULL);
+    CHECK(access(test_path("out/.tidings-lock"), F_OK) == 0);
+    free(manifest);
+}
+
 static void
 nginx_accepts_the_include(void)
 {
@@ -248,6 +278,7 @@ const struct test tests_export[] = {
       unchanged_files_keep_mtime_and_stale_go },
     { "load_gives_the_same_site", load_gives_the_same_site },
     { "load_rejects_foreign_folders", load_rejects_foreign_folders },
+    { "one_export_at_a_time", one_export_at_a_time },
     { "nginx_accepts_the_include", nginx_accepts_the_include },
     { NULL, NULL },
 };
