@@ -6,7 +6,11 @@
 #     rendered by tidings (bench/render_bench, the renderers in process)
 #     and, alternating in the same run, by node's `feed` package (installed
 #     into a temporary folder with npm) from the same articles (written to
-#     JSON by render_bench).  Only rendering is timed on both sides.
+#     JSON by render_bench).  Only rendering is timed on both sides.  Two
+#     figures per side and round: cold, the first render in a fresh
+#     process (as before), and warm, a render timed after one untimed
+#     render in the same process (node's JIT has compiled the renderer
+#     by then); a ratio for each.
 #  2. A full build of the site for N articles (default 100 000): documents
 #     per second, MB written, peak RSS (GNU time's %M).
 #  3. One more article imported, then `tidings build` again: its time,
@@ -78,8 +82,14 @@ echo
 echo "== 1. RSS + Atom of $ITEMS items (rounds alternate)"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-    "$RB" feeds "$T/tidings.conf" "$ITEMS" "$T/items.json" 1 | tee -a "$T/t1"
-    node "$BENCH/feed_bench.mjs" "$T/node" "$T/items.json" 1 | tee -a "$T/n1"
+    # three renders in one process: the first is cold, the second the
+    # warm-up, the third the warm figure
+    "$RB" feeds "$T/tidings.conf" "$ITEMS" "$T/items.json" 3 >"$T/tr"
+    sed -n 1p "$T/tr" | tee -a "$T/t1"
+    sed -n '3s/^tidings:/tidings (warm):/p' "$T/tr" | tee -a "$T/t2"
+    node "$BENCH/feed_bench.mjs" "$T/node" "$T/items.json" 1 warm >"$T/nr"
+    grep -v '(warm)' "$T/nr" | tee -a "$T/n1"
+    grep '(warm)' "$T/nr" | tee -a "$T/n2"
     r=$((r + 1))
 done
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -87,7 +97,11 @@ ips() { sed -n 's/.*, \([0-9]*\) items\/s.*/\1/p' "$1" | median; }
 tid=$(ips "$T/t1")
 nod=$(ips "$T/n1")
 echo "median: tidings $tid items/s, node feed $nod items/s," \
-    "ratio $(awk "BEGIN { printf \"%.1f\", $tid / $nod }")x"
+    "ratio $(awk "BEGIN { printf \"%.1f\", $tid / $nod }")x (cold: one render per process)"
+tid=$(ips "$T/t2")
+nod=$(ips "$T/n2")
+echo "median warm: tidings $tid items/s, node feed $nod items/s," \
+    "ratio $(awk "BEGIN { printf \"%.1f\", $tid / $nod }")x (after one untimed render)"
 
 # ---- 2. the full build -------------------------------------------------------
 echo

@@ -2,13 +2,19 @@
 // document of the same items render_bench rendered (read from the JSON it
 // wrote), full content, ROUNDS times; only rendering is timed.
 //
-//   node bench/feed_bench.mjs FEED_MODULE_DIR ITEMS.json [ROUNDS]
+//   node bench/feed_bench.mjs FEED_MODULE_DIR ITEMS.json [ROUNDS] [warm]
+//
+// Each round's figure is what a render costs where it runs: the first in a
+// fresh process is cold (V8 has compiled nothing yet, the heap is small).
+// With `warm`, the script then renders once more untimed and times one
+// render after it, printed as a second figure marked "(warm)": what a
+// long-running node process would pay per render.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
-const [dir, file, roundsArg] = process.argv.slice(2);
+const [dir, file, roundsArg, warmArg] = process.argv.slice(2);
 const rounds = Number(roundsArg || 3);
 const require = createRequire(path.join(dir, "package.json"));
 const entry = require.resolve("feed");
@@ -49,7 +55,7 @@ function render() {
   return Buffer.byteLength(rss) + Buffer.byteLength(atom);
 }
 
-for (let r = 0; r < rounds; r++) {
+function timed(label) {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   const bytes = render();
@@ -57,7 +63,14 @@ for (let r = 0; r < rounds; r++) {
   const c = process.cpuUsage(c0);
   const cpu = (c.user + c.system) / 1e6;
   const split = `user ${(c.user / 1e6).toFixed(3)}, sys ${(c.system / 1e6).toFixed(3)}`;
-  console.log(`node feed ${version}: ${items.length} items (RSS + Atom, full content): ` +
+  console.log(`node feed ${version}${label}: ${items.length} items (RSS + Atom, full content): ` +
     `${t.toFixed(3)} s (cpu ${cpu.toFixed(3)} s: ${split}), ${(items.length / t).toFixed(0)} items/s, ` +
     `${(bytes / t / 1e6).toFixed(1)} MB/s, ${(bytes / 1e6).toFixed(1)} MB`);
+}
+
+for (let r = 0; r < rounds; r++)
+  timed("");
+if (warmArg === "warm") {
+  render(); // untimed: the warm-up
+  timed(" (warm)");
 }

@@ -2,7 +2,8 @@
  * cmd_check: `tidings check [DIR]`: lints a built site (the [build] out
  * folder unless DIR is given) and prints every fault as
  * "tidings: check: PATH[:LINE]: what".  Exit status 1 on any fault, so it
- * can gate CI.
+ * can gate CI, and on a folder that holds no site (an empty or mistyped
+ * folder must not pass).  The budgets are those of the configuration.
  */
 #include <stdio.h>
 #include <string.h>

@@ -538,11 +538,16 @@ texts(struct feed *st, struct article *a, struct err *err)
         a->title = plain(&again, 1, err);
         buf_release(&again);
     }
+    /* an RSS description is HTML by convention: tags and references in
+     * it are decoded (tidings writes a plain summary escaped as HTML) */
     if (st->kind == KIND_ATOM)
         a->summary =
             plain(&it->f[F_SUMMARY], it->type[F_SUMMARY] != TT_TEXT, err);
     else
-        a->summary = plain(d, sanitize_is_markup(d->data, d->len), err);
+        a->summary = plain(d,
+                           memchr(d->data, '<', d->len) != NULL ||
+                               memchr(d->data, '&', d->len) != NULL,
+                           err);
     return err->code == ERR_OK ? 0 : -1;
 }
 

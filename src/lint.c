@@ -41,6 +41,12 @@ enum doc_kind {
     KIND_NONE
 };
 
+/* A set of strings: the ids seen in one document, the folders seen. */
+struct ids {
+    char **v;
+    size_t len, cap;
+};
+
 struct lint {
     const struct conf *c;
     struct buf *report;
@@ -48,12 +54,7 @@ struct lint {
     const char *file; /* on disk */
     char path[4096];  /* on the site: "/category/news/rss.xml" */
     size_t size;
-};
-
-/* A set of ids seen in one document. */
-struct ids {
-    char **v;
-    size_t len, cap;
+    struct ids archived; /* folders whose archive pages hold entries */
 };
 
 static void fault(struct lint *l, long line, const char *fmt, ...)
@@ -159,13 +160,21 @@ is_rfc822(const char *s)
 }
 
 static int
-ids_add(struct ids *ids, const char *id)
+ids_has(const struct ids *ids, const char *id)
 {
     size_t i;
 
     for (i = 0; i < ids->len; i++)
         if (strcmp(ids->v[i], id) == 0)
-            return -1;
+            return 1;
+    return 0;
+}
+
+static int
+ids_add(struct ids *ids, const char *id)
+{
+    if (ids_has(ids, id))
+        return -1;
     if (ids->len == ids->cap) {
         ids->cap = ids->cap ? ids->cap * 2 : 64;
         ids->v = xreallocarray(ids->v, ids->cap, sizeof(*ids->v));
@@ -205,6 +214,51 @@ check_budget(struct lint *l, size_t items, long max_items, int is_current)
     if (is_current && l->size > (size_t)l->c->site_feed_max_bytes)
         fault(l, 0, "%zu bytes, more than feed_max_bytes (%ld)", l->size,
               l->c->site_feed_max_bytes);
+}
+
+/* folder_of: the site folder of l->path ("/category/news/" for
+ * "/category/news/rss.xml" and for "/category/news/archive/3.xml"). */
+static void
+folder_of(const struct lint *l, struct buf *out)
+{
+    const char *slash = strrchr(l->path, '/');
+    size_t n = slash ? (size_t)(slash - l->path) + 1 : 0;
+
+    if (n >= 9 && strncmp(l->path + n - 9, "/archive/", 9) == 0)
+        n -= 8;
+    buf_append(out, l->path, n);
+}
+
+/* note_archived: the feed of this archive page has articles.  Its
+ * current documents come after its archive folder in the walk's order
+ * ("archive" sorts before "atom.xml", "feed.json" and "rss.xml"). */
+static void
+note_archived(struct lint *l)
+{
+    struct buf dir = BUF_INIT;
+
+    folder_of(l, &dir);
+    ids_add(&l->archived, dir.data); /* -1: already noted */
+    buf_release(&dir);
+}
+
+/* check_not_empty: a current feed whose archive pages hold entries has
+ * articles, so it must show at least one (a build writes an item without
+ * its body when the whole item does not fit; no item means not even
+ * that did).  Archive pages of a feed whose articles were all removed
+ * hold none. */
+static void
+check_not_empty(struct lint *l, size_t items)
+{
+    struct buf dir = BUF_INIT;
+
+    folder_of(l, &dir);
+    if (items == 0 && ids_has(&l->archived, dir.data))
+        fault(l, 0,
+              "no items, though its archive pages hold entries: no item "
+              "fits in feed_max_bytes (%ld)",
+              l->c->site_feed_max_bytes);
+    buf_release(&dir);
 }
 
 /* ---- XML ---------------------------------------------------------------- */
@@ -392,6 +446,7 @@ check_rss(struct lint *l, const xmlNode *root)
             items++;
         }
     check_budget(l, items, l->c->site_feed_items, 1);
+    check_not_empty(l, items);
     ids_release(&ids);
     free(self);
     free(link);
@@ -449,10 +504,14 @@ check_atom(struct lint *l, const xmlNode *root, int archive)
             check_entry(l, n, &ids);
             entries++;
         }
-    if (archive)
+    if (archive) {
         check_budget(l, entries, l->c->site_archive_page, 0);
-    else
+        if (entries > 0)
+            note_archived(l);
+    } else {
         check_budget(l, entries, l->c->site_feed_items, 1);
+        check_not_empty(l, entries);
+    }
     ids_release(&ids);
     free(self);
 }
@@ -581,6 +640,7 @@ check_json(struct lint *l, const char *data, size_t len)
     for (it = items ? items->child : NULL; it != NULL; it = it->next, n++)
         check_json_item(l, it, &ids);
     check_budget(l, n, l->c->site_feed_items, 1);
+    check_not_empty(l, n);
     ids_release(&ids);
     json_free(j);
 }
@@ -698,6 +758,21 @@ walk(struct lint *l, const char *dir, const char *path, int depth)
     free(names);
 }
 
+/* has_site: dir holds a built site, whose one file that is always there
+ * is the site's rss.xml (a folder without it would pass every check). */
+static int
+has_site(const char *dir)
+{
+    struct buf rss = BUF_INIT;
+    struct stat sb;
+    int yes;
+
+    buf_appendf(&rss, "%s/rss.xml", dir);
+    yes = stat(rss.data, &sb) == 0 && S_ISREG(sb.st_mode);
+    buf_release(&rss);
+    return yes;
+}
+
 long
 lint_site(const char *dir, const struct conf *c, struct buf *report,
           struct err *err)
@@ -709,9 +784,12 @@ lint_site(const char *dir, const struct conf *c, struct buf *report,
         return err_errno(err, ERR_IO, "cannot read '%s'", dir);
     if (!S_ISDIR(sb.st_mode))
         return err_set(err, ERR_IO, "'%s' is not a folder", dir);
+    if (!has_site(dir))
+        return err_set(err, ERR_NOTFOUND, "%s: no site (no rss.xml)", dir);
     memset(&l, 0, sizeof(l));
     l.c = c;
     l.report = report;
     walk(&l, dir, "", 0);
+    ids_release(&l.archived);
     return l.faults;
 }

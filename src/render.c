@@ -47,10 +47,13 @@
 
 /* Bump when the bytes of any document change for the same inputs, so
  * that every store renders everything again once. */
-#define RENDER_FORMAT "tidings-render-1"
+#define RENDER_FORMAT "tidings-render-2"
 
 #define META_REVISION "render_revision"
 #define META_CONF     "render_conf"
+/* The newest `updated` the site's feed has shown: the date an empty site
+ * (every article removed) still has to give Atom's <updated>. */
+#define META_SITE_UPDATED "render_site_updated"
 
 /* A documents row as last written. */
 struct stored {
@@ -91,6 +94,8 @@ struct run {
     char *stylesheet;               /* href of feed.xsl */
     const char *hub;                /* NULL when unset */
     int64_t revision;               /* of the store when the plan was made */
+    int64_t site_updated;           /* META_SITE_UPDATED as begin read it */
+    int64_t site_seen;              /* the site feed's newest, this time */
     const struct render_sink *sink; /* NULL: keep every document's bytes */
     struct err sink_err;            /* the sink's first failure (sticky) */
     /* documents rows to write once rendering is done (see render_site) */
@@ -525,6 +530,27 @@ render_one_current(struct run *r, struct render_feed *f, struct items *it,
     return rc;
 }
 
+/* feed_updated: the date of a current feed: the newest `updated` of its
+ * items.  The site's feed without items (an empty store) takes the newest
+ * the site has ever shown, kept in the store, so that Atom's required
+ * <updated> comes from the data, never the clock; a store that never held
+ * an article has none, and gives 0 (1970-01-01).  The date goes into the
+ * documents' fingerprint. */
+static int64_t
+feed_updated(struct run *r, const struct plan_feed *pf, struct items *it)
+{
+    char num[32];
+    int64_t t = it->updated;
+
+    if (pf->kind == STORE_GROUP_SITE && it->n > 0 && t > r->site_seen)
+        r->site_seen = t;
+    if (pf->kind == STORE_GROUP_SITE && it->n == 0)
+        t = r->site_updated;
+    snprintf(num, sizeof(num), "%" PRId64, t);
+    hash_update_str(&it->h, num);
+    return t;
+}
+
 static int
 render_current(struct run *r, struct plan_feed *pf, struct err *err)
 {
@@ -557,7 +583,7 @@ render_current(struct run *r, struct plan_feed *pf, struct err *err)
     rc = store_each_newest(r->store, (enum store_group)pf->kind, pf->name,
                            r->c->site_feed_items, items_add, &it, err);
     items_done(&it);
-    f.updated = it.updated;
+    f.updated = feed_updated(r, pf, &it);
     for (fmt = 0; rc == 0 && fmt < FEED_FORMATS; fmt++)
         rc = render_one_current(r, &f, &it, &sl[fmt], fmt, err);
     items_release(&it);
@@ -822,13 +848,17 @@ stylesheet_href(const struct conf *c)
 static int
 begin(struct run *r, int64_t *since, struct err *err)
 {
-    char *rev = NULL, *conf = NULL;
+    char *rev = NULL, *conf = NULL, *updated = NULL;
     int rc;
 
     conf_fingerprint(r->c, r->conf_fp);
     rc = store_meta_get(r->store, META_REVISION, &rev, err);
     if (rc == 0)
         rc = store_meta_get(r->store, META_CONF, &conf, err);
+    if (rc == 0)
+        rc = store_meta_get(r->store, META_SITE_UPDATED, &updated, err);
+    r->site_updated = updated ? strtoll(updated, NULL, 10) : 0;
+    free(updated);
     r->full = rev == NULL || conf == NULL || strcmp(conf, r->conf_fp) != 0;
     *since = r->full ? -1 : strtoll(rev, NULL, 10);
     free(rev);
@@ -859,6 +889,10 @@ finish(struct run *r, struct err *err)
         store_meta_set(r->store, META_REVISION, rev, err) < 0 ||
         store_meta_set(r->store, META_CONF, r->conf_fp, err) < 0)
         return -1;
+    if (r->site_seen > r->site_updated) {
+        snprintf(rev, sizeof(rev), "%" PRId64, r->site_seen);
+        return store_meta_set(r->store, META_SITE_UPDATED, rev, err);
+    }
     return 0;
 }
 

@@ -1,8 +1,10 @@
 /*
  * render_feed: the pieces the feed renderers share.  Items are written by
  * the document's own writer straight into its buffer, and one that passes
- * the budget is cut off again; RENDER_TAIL_MAX bounds what each format
- * writes after its last item.
+ * the budget is cut off again and written without its body; one that does
+ * not fit even so is left out, and the older items that follow still go
+ * in as far as they fit: one long article must not empty a feed.
+ * RENDER_TAIL_MAX bounds what each format writes after its last item.
  */
 #include "tidings/render_feed.h"
 
@@ -21,26 +23,59 @@ render_feed_fits(const struct render_feed *f, size_t len)
     return f->max_bytes == 0 || len + RENDER_TAIL_MAX <= f->max_bytes;
 }
 
+int
+render_feed_put(const struct render_feed *f, size_t doc_start,
+                const struct render_item *it, render_put_fn put, void *arg,
+                struct buf *out)
+{
+    struct render_item lean = *it;
+    size_t mark = out->len;
+
+    for (;;) {
+        if (put(arg, &lean, out) < 0)
+            return -1;
+        if (render_feed_fits(f, out->len - doc_start))
+            return 1;
+        buf_truncate(out, mark);
+        if (!lean.full)
+            return 0;
+        lean.full = 0;
+    }
+}
+
+/* An XML format's items, written with the document's writer. */
+struct xml_put {
+    const struct conf *conf;
+    render_item_fn fn;
+    struct xwriter *w;
+};
+
+static int
+xml_put(void *arg, const struct render_item *it, struct buf *out)
+{
+    struct xml_put *x = arg;
+
+    (void)out; /* the writer's own buffer */
+    x->fn(x->conf, it, x->w);
+    return xwriter_flush(x->w);
+}
+
 size_t
 render_feed_items(const struct render_feed *f, size_t doc_start,
                   const struct render_item *v, size_t n, render_item_fn fn,
                   struct xwriter *w, struct buf *out)
 {
-    size_t i, mark;
+    struct xml_put x = { f->conf, fn, w };
+    size_t i, used = 0;
+    int rc = 0;
 
-    for (i = 0; i < n; i++) {
-        if (xwriter_flush(w) < 0)
-            break;
-        mark = out->len;
-        fn(f->conf, &v[i], w);
-        if (xwriter_flush(w) < 0)
-            break;
-        if (!render_feed_fits(f, out->len - doc_start)) {
-            buf_truncate(out, mark);
-            break;
-        }
+    for (i = 0; i < n && rc >= 0; i++) {
+        /* out->len is then where the item starts */
+        if ((rc = xwriter_flush(w)) == 0 &&
+            (rc = render_feed_put(f, doc_start, &v[i], xml_put, &x, out)) > 0)
+            used++;
     }
-    return i;
+    return used;
 }
 
 static int

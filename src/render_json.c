@@ -186,22 +186,34 @@ feed_head(struct buf *out, const struct render_feed *f)
     buf_putc(out, '[');
 }
 
+/* A JSON item with the separator before it (none before the first). */
+struct json_put {
+    const struct conf *conf;
+    size_t used;
+};
+
+static int
+json_put(void *arg, const struct render_item *it, struct buf *out)
+{
+    struct json_put *j = arg;
+
+    buf_puts(out, j->used == 0 ? "\n" : SEP);
+    render_json_item(j->conf, it, out);
+    return 0;
+}
+
 int
 render_json_feed(const struct render_feed *f, const struct render_item *v,
                  size_t n, struct buf *out, size_t *used, struct err *err)
 {
-    size_t start = out->len, mark;
+    struct json_put j = { f->conf, 0 };
+    size_t start = out->len, i;
 
     feed_head(out, f);
-    for (*used = 0; *used < n; ++*used) {
-        mark = out->len;
-        buf_puts(out, *used == 0 ? "\n" : SEP);
-        render_json_item(f->conf, &v[*used], out);
-        if (!render_feed_fits(f, out->len - start)) {
-            buf_truncate(out, mark);
-            break;
-        }
-    }
+    for (i = 0; i < n; i++)
+        if (render_feed_put(f, start, &v[i], json_put, &j, out) > 0)
+            j.used++;
+    *used = j.used;
     buf_puts(out, *used > 0 ? "\n  ]\n}\n" : "]\n}\n");
     if (buf_failed(out))
         return err_set(err, ERR_LIMIT, "document is larger than %zu bytes",

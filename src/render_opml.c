@@ -61,8 +61,9 @@ render_opml(const struct conf *c, const struct render_listing *v, size_t n,
     xwriter_start(w, "opml");
     xwriter_attr(w, "version", "2.0");
     xwriter_start(w, "head");
+    /* the title alone: the W3C validator's OPML rules know no <docs>
+     * (an error there), and dates would have to come from the data */
     xwriter_element(w, "title", c->site_title);
-    xwriter_element(w, "docs", "http://opml.org/spec2.opml");
     xwriter_end(w);
     xwriter_start(w, "body");
     for (i = 0; i < n; i++)

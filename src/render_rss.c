@@ -2,8 +2,9 @@
  * render_rss: RSS 2.0.  Items are fragments written at the depth they take
  * in the document (rss > channel > item), so the document is one indented
  * whole.  Field by field as the feed conventions fix it: guid is the feed
- * id with isPermaLink="true" exactly when it equals the link; summary in
- * <description> and the body in <content:encoded>, both as escaped text;
+ * id with isPermaLink="true" exactly when it equals the link; the summary
+ * (plain text) as HTML in <description> and the body in
+ * <content:encoded>, both written as escaped text;
  * the source in <dc:publisher>; the category path in one <category>.
  */
 #include "tidings/render_rss.h"
@@ -15,10 +16,29 @@
 #include "tidings/conf.h"
 #include "tidings/date.h"
 #include "tidings/err.h"
+#include "tidings/html.h"
 #include "tidings/render_feed.h"
 #include "tidings/xwriter.h"
 
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+
+/* description: the summary, plain text, as HTML: readers take an item's
+ * description for HTML (the RSS 2.0 convention), so "a<b" written only
+ * as XML text would reach them as a tag and eat the text after it. */
+static void
+description(struct xwriter *w, const char *summary, int clean)
+{
+    struct buf html = BUF_INIT;
+
+    if (summary == NULL)
+        return;
+    if (clean)
+        html_append_escaped(&html, summary, strlen(summary));
+    else
+        html_append_text(&html, summary, strlen(summary));
+    xwriter_element(w, "description", html.data);
+    buf_release(&html);
+}
 
 void
 render_rss_item(const struct conf *c, const struct render_item *it,
@@ -41,7 +61,7 @@ render_rss_item(const struct conf *c, const struct render_item *it,
     xwriter_element(w, "dc:creator", a->author);
     xwriter_element(w, "dc:publisher", a->source);
     xwriter_element(w, "category", a->category);
-    xwriter_element(w, "description", a->summary);
+    description(w, a->summary, it->clean);
     if (it->full)
         xwriter_element(w, "content:encoded", a->body);
     xwriter_end(w);
@@ -61,8 +81,11 @@ atom_link(struct xwriter *w, const char *rel, const char *type,
     xwriter_end(w);
 }
 
+/* channel_head: a feed without items has no date to build from (an
+ * empty store), and lastBuildDate, which RSS does not require, is left
+ * out rather than given the clock's time or 1970's. */
 static void
-channel_head(struct xwriter *w, const struct render_feed *f)
+channel_head(struct xwriter *w, const struct render_feed *f, size_t n)
 {
     const struct conf *c = f->conf;
     char date[DATE_MAX];
@@ -73,7 +96,8 @@ channel_head(struct xwriter *w, const struct render_feed *f)
                     *c->site_description ? c->site_description : c->site_title);
     xwriter_element(w, "language", c->site_language);
     date_format_rfc822(f->updated, c->site_tz_offset, date);
-    xwriter_element(w, "lastBuildDate", date);
+    if (n > 0)
+        xwriter_element(w, "lastBuildDate", date);
     xwriter_element(w, "generator", RENDER_GENERATOR);
     xwriter_element(w, "docs", "https://www.rssboard.org/rss-specification");
     atom_link(w, "self", "application/rss+xml", f->self);
@@ -96,7 +120,7 @@ render_rss_feed(const struct render_feed *f, const struct render_item *v,
     xwriter_attr(w, "xmlns:content", NS_CONTENT);
     xwriter_attr(w, "xmlns:dc", RENDER_NS_DC);
     xwriter_start(w, "channel");
-    channel_head(w, f);
+    channel_head(w, f, n);
     *used = render_feed_items(f, start, v, n, render_rss_item, w, out);
     return xwriter_finish(w, err);
 }

@@ -6,15 +6,20 @@ holds.
 usage: command -p python3 tests/feedcheck.py FEEDS_DIR EXPECTED.json FEED_ITEMS
 
 EXPECTED.json is a list of the store's articles: feed_id, title, author,
-source, category, link, published (seconds since the epoch).  Every feed
-listed in feeds.opml is checked: its RSS and Atom documents parse with
-bozo == 0, hold the newest min(FEED_ITEMS, n) articles of the feed, newest
-first, with titles, authors, categories, links and dates equal to the
-store's; feed.json holds the same ids; and the RFC 5005 archive chain
-from atom.xml holds every article of the feed exactly once.  Prints one
-line per problem and exits 1 if there was any.
+source, category, link, summary, published and updated (seconds since the
+epoch).  Every feed listed in feeds.opml is checked: its RSS and Atom
+documents parse with bozo == 0, hold the newest min(FEED_ITEMS, n)
+articles of the feed, newest first, with titles, authors, categories,
+links, summaries and dates (published; updated where the format carries
+it: Atom, JSON Feed) equal to the store's, a summary read as the reader
+reads it (an HTML one with its references decoded: RSS descriptions are
+HTML); feed.json holds the same ids, summaries and dates; and the RFC
+5005 archive chain from atom.xml holds every article of the feed exactly
+once.  Prints one line per problem and exits 1 if there was any.
 """
 import calendar
+import datetime
+import html
 import json
 import os
 import sys
@@ -59,7 +64,16 @@ def parse(path):
     return d
 
 
-def compare_entry(path, e, a):
+def summary_of(e):
+    """The summary as a reader shows it: the text of an HTML one."""
+    s = e.get("summary")
+    detail = e.get("summary_detail") or {}
+    if s is not None and detail.get("type") in ("text/html", "application/xhtml+xml"):
+        s = html.unescape(s)
+    return s
+
+
+def compare_entry(path, e, a, has_updated):
     if e.get("title") != a["title"]:
         problem("%s: %s: title %r != %r" % (path, a["feed_id"], e.get("title"), a["title"]))
     if e.get("author") != a["author"]:
@@ -73,9 +87,27 @@ def compare_entry(path, e, a):
     when = e.get("published_parsed")
     if when is None or calendar.timegm(when) != a["published"]:
         problem("%s: %s: published %r != %r" % (path, a["feed_id"], when, a["published"]))
+    if summary_of(e) != a["summary"]:
+        problem("%s: %s: summary %r != %r" % (path, a["feed_id"], summary_of(e), a["summary"]))
+    # feedparser gives RSS items the pubDate as updated: only Atom has one
+    when = e.get("updated_parsed") if has_updated else None
+    if has_updated and (when is None or calendar.timegm(when) != a["updated"]):
+        problem("%s: %s: updated %r != %r" % (path, a["feed_id"], when, a["updated"]))
 
 
-def check_current(path, arts, limit, by_id):
+def epoch(rfc3339):
+    return int(datetime.datetime.fromisoformat(rfc3339).timestamp()) if rfc3339 else None
+
+
+def compare_json_item(path, it, a):
+    if it.get("summary") != a["summary"]:
+        problem("%s: %s: summary %r != %r" % (path, a["feed_id"], it.get("summary"), a["summary"]))
+    for key, want in (("date_published", "published"), ("date_modified", "updated")):
+        if epoch(it.get(key)) != a[want]:
+            problem("%s: %s: %s %r != %r" % (path, a["feed_id"], key, it.get(key), a[want]))
+
+
+def check_current(path, arts, limit, by_id, is_atom):
     d = parse(path)
     want = newest(arts)[:limit]
     got = [e.get("id") for e in d.entries]
@@ -83,7 +115,7 @@ def check_current(path, arts, limit, by_id):
         problem("%s: entries %r, expected %r" % (path, got, [a["feed_id"] for a in want]))
     for e in d.entries:
         if e.get("id") in by_id:
-            compare_entry(path, e, by_id[e.get("id")])
+            compare_entry(path, e, by_id[e.get("id")], is_atom)
     return d
 
 
@@ -97,7 +129,7 @@ def check_archives(root, base, d, arts, by_id):
         for e in page.entries:
             seen.append(e.get("id"))
             if e.get("id") in by_id:
-                compare_entry(path, e, by_id[e.get("id")])
+                compare_entry(path, e, by_id[e.get("id")], True)
         url = next((l.href for l in page.feed.get("links", []) if l.rel == "prev-archive"), None)
         pages += 1
     if sorted(seen) != sorted(a["feed_id"] for a in arts):
@@ -124,13 +156,16 @@ def main():
     for kind, name, url in feeds:
         arts = members(kind, name, articles)
         folder = os.path.join(root, local(url, base).lstrip("/")[:-len("rss.xml")])
-        check_current(os.path.join(folder, "rss.xml"), arts, limit, by_id)
-        d = check_current(os.path.join(folder, "atom.xml"), arts, limit, by_id)
+        check_current(os.path.join(folder, "rss.xml"), arts, limit, by_id, False)
+        d = check_current(os.path.join(folder, "atom.xml"), arts, limit, by_id, True)
         with open(os.path.join(folder, "feed.json"), encoding="utf-8") as f:
             j = json.load(f)
         ids = [i["id"] for i in j["items"]]
         if ids != [a["feed_id"] for a in newest(arts)[:limit]]:
             problem("%sfeed.json: items %r" % (folder, ids))
+        for it in j["items"]:
+            if it["id"] in by_id:
+                compare_json_item(folder + "feed.json", it, by_id[it["id"]])
         npages += check_archives(root, base, d, arts, by_id)
         nfeeds += 1
     print("%d feeds, %d archive pages, %d problems" % (nfeeds, npages, len(problems)))

@@ -115,18 +115,25 @@ build(struct buf *out, const char *arg, ...)
     return status;
 }
 
+/* import_file_at: imports the file NAME of the test folder. */
 static int
-import_file(const char *name, const char *text)
+import_file_at(const char *name)
 {
     struct test_proc p;
     int status;
 
-    if (test_write_str(test_path("%s", name), text) < 0)
-        return -1;
     test_tidings(&p, "import", test_path("%s", name), NULL);
     status = p.status;
     test_proc_release(&p);
     return status;
+}
+
+static int
+import_file(const char *name, const char *text)
+{
+    if (test_write_str(test_path("%s", name), text) < 0)
+        return -1;
+    return import_file_at(name);
 }
 
 static int64_t
@@ -151,12 +158,15 @@ golden(void)
         strcmp(getenv("TIDINGS_UPDATE"), "1") == 0) {
         CHECK(sh(NULL,
                  "rm -rf %s && mkdir -p %s && cp -r %s/feeds/. %s/ && "
-                 "find %s -name '*.gz' -delete && rm -f %s/.tidings-manifest",
-                 GOLDEN, GOLDEN, test_dir(), GOLDEN, GOLDEN, GOLDEN) == 0);
+                 "find %s -name '*.gz' -delete && rm -f %s/.tidings-manifest "
+                 "%s/.tidings-lock",
+                 GOLDEN, GOLDEN, test_dir(), GOLDEN, GOLDEN, GOLDEN,
+                 GOLDEN) == 0);
         SKIP("golden files rewritten (UPDATE=1): review them with git diff");
     }
     rc = sh(&diff,
-            "diff -r -x '*.gz' -x .tidings-manifest %s %s/feeds | head -40",
+            "diff -r -x '*.gz' -x .tidings-manifest -x .tidings-lock %s "
+            "%s/feeds | head -40",
             GOLDEN, test_dir());
     CHECK(rc == 0);
     CHECK_MSG(diff.len == 0, "site differs from %s:\n%s", GOLDEN, diff.data);
@@ -186,6 +196,8 @@ wellformed_and_valid(void)
               "relaxng: %s", out.data);
     CHECK_MSG(test_count(out.data, " validates") == 33, "%s", out.data);
     CHECK(test_count(out.data, "fails") == 0);
+    /* the OPML head holds only what the W3C validator's rules know */
+    CHECK(sh(NULL, "grep -q '<docs>' %s/feeds/feeds.opml", test_dir()) == 1);
     buf_reset(&out);
     CHECK_MSG(
         sh(&out,
@@ -218,7 +230,10 @@ expect_article(const struct article *a, void *arg)
         render_json_string(b, a->url);
     else
         buf_appendf(b, "\"" BASE "/articles/%s.html\"", a->slug);
-    buf_appendf(b, ", \"published\": %lld}", (long long)a->published);
+    buf_puts(b, ", \"summary\": ");
+    a->summary ? render_json_string(b, a->summary) : (void)buf_puts(b, "null");
+    buf_appendf(b, ", \"published\": %lld, \"updated\": %lld}",
+                (long long)a->published, (long long)a->updated);
     return 0;
 }
 
@@ -234,7 +249,7 @@ expectations(const char *path)
     if (store_open(&s, test_path("tidings.db"), STORE_READONLY, &err) < 0)
         return -1;
     buf_putc(&b, '[');
-    rc = store_each_article(s, 0, expect_article, &b, &err);
+    rc = store_each_article(s, 1, expect_article, &b, &err);
     buf_puts(&b, "\n]\n");
     store_close(s);
     if (rc == 0)
@@ -438,6 +453,55 @@ late_old_article(void)
     free(p1), free(p2), free(p1b), free(p2b), free(p4), free(headers);
 }
 
+/* An empty site has no date: RSS leaves lastBuildDate out; Atom, which
+ * must have <updated>, gives the newest the site has shown (kept in the
+ * store), so removing every article keeps the date of the last one; and
+ * two builds of the same store are the same. */
+static void
+empty_site_dates(void)
+{
+    struct test_proc p;
+    char *rss, *atom, id[64];
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(build(NULL, NULL) == 0);
+    rss = test_read(test_path("feeds/rss.xml"), NULL);
+    CHECK(rss != NULL && strstr(rss, "lastBuildDate") == NULL);
+    free(rss);
+    CHECK(import_file("new.txt", new_article) == 0);
+    CHECK(build(NULL, NULL) == 0);
+    rss = test_read(test_path("feeds/rss.xml"), NULL);
+    CHECK(rss != NULL && strstr(rss, "<lastBuildDate>Fri, 07 Jun 2013 "
+                                     "08:00:00 +0800</lastBuildDate>") != NULL);
+    free(rss);
+    test_tidings(&p, "list", NULL);
+    CHECK(p.status == 0 && p.out.len > 16);
+    p.out.data[strcspn(p.out.data, "\t")] = '\0'; /* its id */
+    snprintf(id, sizeof(id), "%s", p.out.data);
+    test_proc_release(&p);
+    test_tidings(&p, "rm", id, NULL);
+    CHECK(p.status == 0);
+    test_proc_release(&p);
+    test_tidings(&p, "list", NULL);
+    CHECK_MSG(p.status == 0 && p.out.len == 0, "still listed: %s", p.out.data);
+    test_proc_release(&p);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK(build(NULL, "--out", test_path("again"), "--full", NULL) == 0);
+    rss = test_read(test_path("feeds/rss.xml"), NULL);
+    atom = test_read(test_path("feeds/atom.xml"), NULL);
+    CHECK(rss != NULL && strstr(rss, "lastBuildDate") == NULL &&
+          strstr(rss, "<item>") == NULL);
+    CHECK(atom != NULL && strstr(atom, "<updated>2013-06-07T08:00:00+08:00"
+                                       "</updated>") != NULL);
+    free(rss);
+    free(atom);
+    CHECK(sh(NULL, "cd %s && diff -r -x .tidings-manifest feeds again",
+             test_dir()) == 0);
+    test_tidings(&p, "check", NULL);
+    CHECK_MSG(p.status == 0, "check: %s", p.err.data);
+    test_proc_release(&p);
+}
+
 /* ---- a build killed half-way -------------------------------------------- */
 
 static int
@@ -528,6 +592,83 @@ killed_build_leaves_whole_files(void)
     buf_release(&out);
 }
 
+/* both_builds: starts two builds into feeds at once (--full, so that both
+ * have work to do) and waits for them; their statuses and stderr are left
+ * in s1, s2, e1, e2 of the test folder. */
+static int
+both_builds(void)
+{
+    const char *bin = getenv("TIDINGS") ? getenv("TIDINGS") : "./tidings";
+
+    return sh(NULL,
+              "cd %s || exit 1; (%s -c tidings.conf build --full 2>e1; "
+              "echo $? >s1) & (%s -c tidings.conf build --full 2>e2; "
+              "echo $? >s2) & wait",
+              test_dir(), bin, bin);
+}
+
+/* build_outcome: 0 for a build that completed, 1 for one that found the
+ * folder locked and said so, -1 for anything else. */
+static int
+build_outcome(int which)
+{
+    char *st = test_read(test_path("s%d", which), NULL);
+    char *err = test_read(test_path("e%d", which), NULL);
+    int rc = -1;
+
+    if (st != NULL && err != NULL && atoi(st) == 0)
+        rc = 0;
+    else if (st != NULL && err != NULL && atoi(st) == 1 &&
+             strstr(err, "feeds: another build is writing it") != NULL &&
+             strstr(err, "cannot") == NULL)
+        rc = 1;
+    if (rc < 0)
+        printf("build %d: status %s: %s\n", which, st ? st : "?",
+               err ? err : "?");
+    free(st);
+    free(err);
+    return rc;
+}
+
+/* Two builds into one folder: while one holds it, the other fails at once
+ * and says so (exit 1), rather than emptying the first one's temporary
+ * folder under it; started together, each completes or fails that way,
+ * and the folder ends whole. */
+static void
+two_builds_into_one_folder(void)
+{
+    const char *bin = getenv("TIDINGS") ? getenv("TIDINGS") : "./tidings";
+    struct buf out = BUF_INIT;
+    int round, a, b, refused = 0;
+
+    CHECK(corpus("archive_page = 10\n") == 0);
+    CHECK(many_articles(test_slow() ? 40 : 200) == 0);
+    CHECK(build(NULL, "--out", test_path("ref"), NULL) == 0);
+    /* the folder held by another process: flock(1) holds its lock file */
+    CHECK(sh(NULL, "mkdir -p %s/feeds", test_dir()) == 0);
+    CHECK(sh(&out,
+             "cd %s && flock -n feeds/.tidings-lock %s -c tidings.conf build",
+             test_dir(), bin) == 1);
+    CHECK_MSG(strstr(out.data, "tidings: build: ") != NULL &&
+                  strstr(out.data, "/feeds: another build is writing it\n") !=
+                      NULL,
+              "%s", out.data);
+    for (round = 0; round < 3; round++) {
+        CHECK(both_builds() == 0);
+        a = build_outcome(1);
+        b = build_outcome(2);
+        CHECK(a >= 0 && b >= 0 && (a == 0 || b == 0));
+        refused += a + b;
+    }
+    printf("two builds at once: %d of 3 rounds refused one\n", refused);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK_MSG(sh(&out, "cd %s && diff -r ref feeds", test_dir()) == 0, "%s",
+              out.data);
+    /* the lock file stays, outside the site */
+    CHECK(access(test_path("feeds/.tidings-lock"), F_OK) == 0);
+    buf_release(&out);
+}
+
 /* ---- budgets, hub, check ------------------------------------------------ */
 
 static void
@@ -542,7 +683,8 @@ budgets(void)
     rss = test_read(test_path("feeds/rss.xml"), &len);
     CHECK(rss != NULL);
     CHECK(len <= 9500);
-    /* the seed's item alone is about 7.5 KB: two of the four fit */
+    /* the seed's item alone is about 7.5 KB: two of the four fit, and
+     * the other two not even without their bodies */
     CHECK_MSG(test_count(rss, "<item>") == 2, "%zu bytes", len);
     free(rss);
     json = test_read(test_path("feeds/category/news/general/feed.json"), &len);
@@ -551,6 +693,84 @@ budgets(void)
     rss = test_read(test_path("feeds/author/john-smith/rss.xml"), NULL);
     CHECK(rss != NULL && test_count(rss, "<item>") == 1);
     free(rss);
+    test_tidings(&p, "check", NULL);
+    CHECK_MSG(p.status == 0, "check: %s", p.err.data);
+    test_proc_release(&p);
+}
+
+/* long_article: a page of about 1.6 MB dated when. */
+static int
+long_article(const char *name, const char *when, const char *title)
+{
+    struct buf b = BUF_INIT;
+    int i, rc;
+
+    buf_appendf(&b,
+                "---\npublished: %s\n---\n首页 > 新闻资讯 > 综合新闻\n%s\n"
+                "满洲里海关 鲁焕新\n\n",
+                when, title);
+    for (i = 0; i < 420 * 40; i++) {
+        buf_puts(&b, "口岸通关效率持续提升，进出口货运量稳步增长。");
+        if (i % 40 == 39)
+            buf_puts(&b, "\n\n");
+    }
+    rc = test_write(test_path("%s", name), b.data, b.len);
+    buf_release(&b);
+    return rc == 0 ? import_file_at(name) : -1;
+}
+
+/* rss_items: the number of items in a built rss.xml, and of those with
+ * a body. */
+static int
+rss_items(const char *rel, size_t *bodies)
+{
+    char *rss = test_read(test_path("feeds/%s", rel), NULL);
+    int n = rss ? (int)test_count(rss, "<item>") : -1;
+
+    *bodies = rss ? test_count(rss, "<content:encoded>") : 0;
+    free(rss);
+    return n;
+}
+
+/* One article of 1.6 MB, more than feed_max_bytes (1 MiB) alone, as the
+ * newest and another in the middle: the feeds keep every item, those two
+ * without their bodies; at the smallest budget every feed still shows
+ * the items that fit, and `tidings check` passes both. */
+static void
+long_articles_empty_no_feed(void)
+{
+    struct test_proc p;
+    size_t bodies;
+    char *atom;
+
+    CHECK(corpus(NULL) == 0);
+    CHECK(long_article("new.txt", "2014-01-01T08:00:00+08:00",
+                       "一篇很长的新文章") == 0);
+    CHECK(long_article("mid.txt", "2013-06-05T12:00:00+08:00",
+                       "一篇很长的旧文章") == 0);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK_INT_EQ(rss_items("rss.xml", &bodies), 8);
+    CHECK_INT_EQ(bodies, 6);
+    CHECK_INT_EQ(rss_items("category/news/general/rss.xml", &bodies), 5);
+    CHECK_INT_EQ(bodies, 3);
+    atom = test_read(test_path("feeds/atom.xml"), NULL);
+    CHECK(atom != NULL && test_count(atom, "<entry>") == 8 &&
+          test_count(atom, "<content type=\"html\">") == 6);
+    CHECK(atom != NULL && strstr(atom, "一篇很长的旧文章") != NULL);
+    free(atom);
+    test_tidings(&p, "check", NULL);
+    CHECK_MSG(p.status == 0, "check: %s", p.err.data);
+    test_proc_release(&p);
+    /* the smallest budget: no feed is left empty */
+    CHECK(test_conf("feed_max_bytes = 4096\n") != NULL);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK_MSG(sh(NULL,
+                 "cd %s/feeds && for f in $(find . -name rss.xml -o -name "
+                 "atom.xml | grep -v /archive/); do grep -q '<item>\\|<entry>' "
+                 "$f || { echo $f; exit 1; }; done",
+                 test_dir()) == 0,
+              "a feed without items");
+    CHECK(rss_items("rss.xml", &bodies) >= 3);
     test_tidings(&p, "check", NULL);
     CHECK_MSG(p.status == 0, "check: %s", p.err.data);
     test_proc_release(&p);
@@ -602,6 +822,41 @@ check_fails(const char *file, const char *sed, const char *want)
     return ok;
 }
 
+/* check_says: `tidings check ARG` (NULL: the configured folder) exits 1
+ * and says want. */
+static int
+check_says(const char *arg, const char *want)
+{
+    struct test_proc p;
+    int ok;
+
+    test_tidings(&p, "check", arg, NULL);
+    ok = p.status == 1 && strstr(p.err.data, want) != NULL;
+    if (!ok)
+        printf("check %s: status %d: %s\n", arg ? arg : "", p.status,
+               p.err.data);
+    test_proc_release(&p);
+    return ok;
+}
+
+/* check takes its budgets from the configuration it is given: a site
+ * built with larger ones fails; a folder with no site fails too. */
+static void
+check_fails_budgets_and_no_site(void)
+{
+    CHECK(corpus("feed_items = 3\narchive_page = 2\n") == 0);
+    CHECK(build(NULL, NULL) == 0);
+    CHECK(test_conf("feed_items = 2\narchive_page = 2\n") != NULL);
+    CHECK(check_says(NULL, "rss.xml: 3 items, more than the 2 allowed"));
+    CHECK(test_conf("feed_items = 3\narchive_page = 1\n") != NULL);
+    CHECK(check_says(NULL, "archive/1.xml: 2 items, more than the 1 allowed"));
+    CHECK(test_conf("feed_items = 3\narchive_page = 2\nfeed_max_bytes = "
+                    "4096\n") != NULL);
+    CHECK(check_says(NULL, "more than feed_max_bytes (4096)"));
+    CHECK(sh(NULL, "mkdir -p %s/empty", test_dir()) == 0);
+    CHECK(check_says(test_path("empty"), "empty: no site (no rss.xml)"));
+}
+
 static void
 check_built_and_broken(void)
 {
@@ -633,6 +888,9 @@ check_built_and_broken(void)
     CHECK(check_fails("archive/1.xml",
                       "s|<title type=\"text\">|<title type=\"text\">\\x01|",
                       "not well-formed"));
+    /* a current feed with archives but no item */
+    CHECK(check_fails("category/news/rss.xml", "/<item>/,/<\\/item>/d",
+                      "no items, though its archive pages hold entries"));
 }
 
 const struct test tests_build[] = {
@@ -640,13 +898,17 @@ const struct test tests_build[] = {
     { "wellformed_and_valid", wellformed_and_valid },
     { "feedparser_reads_it", feedparser_reads_it },
     { "deterministic", deterministic },
+    { "empty_site_dates", empty_site_dates },
     { "unchanged_files_keep_mtime", unchanged_files_keep_mtime },
     { "edit_outside_feeds_renders_little", edit_outside_feeds_renders_little },
     { "removed_article", removed_article },
     { "late_old_article", late_old_article },
     { "killed_build_leaves_whole_files", killed_build_leaves_whole_files },
+    { "two_builds_into_one_folder", two_builds_into_one_folder },
     { "budgets", budgets },
+    { "long_articles_empty_no_feed", long_articles_empty_no_feed },
     { "hub_and_stylesheet", hub_and_stylesheet },
     { "check_built_and_broken", check_built_and_broken },
+    { "check_fails_budgets_and_no_site", check_fails_budgets_and_no_site },
     { NULL, NULL },
 };

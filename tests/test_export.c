@@ -2,14 +2,21 @@
  * Tests of the static mirror: export_write and export_load on sites built
  * from real bytes.
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "httpc.h"
 #include "test.h"
 #include "testutil.h"
 #include "tidings/err.h"
@@ -213,6 +220,36 @@ a_path_listed_twice(void)
     site_release(&s);
 }
 
+/* A folder being written is locked: a second export fails at once and
+ * says why; once the first is done, the folder is free again.  The lock
+ * file is never part of the site. */
+static void
+one_export_at_a_time(void)
+{
+    struct export *x = NULL, *y = NULL;
+    struct err err = ERR_INIT;
+    struct site s;
+    const char *dir = test_path("out");
+    char *manifest;
+
+    CHECK_MSG(export_begin(&x, dir, &err) == 0, "%s", err.msg);
+    CHECK(export_begin(&y, dir, &err) < 0 && y == NULL);
+    CHECK_INT_EQ(err.code, ERR_IO);
+    CHECK(strstr(err.msg, "out: another build is writing it") != NULL);
+    export_free(x);
+    err_clear(&err);
+    CHECK_MSG(export_begin(&y, dir, &err) == 0, "%s", err.msg);
+    export_free(y);
+    make_site(&s, rss, 1);
+    CHECK(export_write(&s, dir, 300, &(struct export_stats){ 0, 0, 0 }, &err) ==
+          0);
+    site_release(&s);
+    manifest = test_read(test_path("out/.tidings-manifest"), NULL);
+    CHECK(manifest != NULL && strstr(manifest, "lock") == NULL);
+    CHECK(access(test_path("out/.tidings-lock"), F_OK) == 0);
+    free(manifest);
+}
+
 static void
 nginx_accepts_the_include(void)
 {
@@ -241,6 +278,124 @@ nginx_accepts_the_include(void)
     test_proc_release(&p);
 }
 
+/* free_port: a loopback port nothing listens on just now. */
+static int
+free_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t n = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &n) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* start_nginx: nginx in the foreground, one process, serving out/ with
+ * the include on port; its pid, or -1. */
+static pid_t
+start_nginx(int port)
+{
+    const char *conf = test_path("nginx-run.conf");
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    char text[8192];
+    pid_t pid;
+    int i, fd = -1;
+
+    snprintf(text, sizeof(text),
+             "daemon off;\nmaster_process off;\npid %s/nginx.pid;\n"
+             "error_log %s/nginx-error.log;\nevents {}\nhttp {\n"
+             "  access_log off;\n  client_body_temp_path %s;\n"
+             "  proxy_temp_path %s;\n  fastcgi_temp_path %s;\n"
+             "  uwsgi_temp_path %s;\n  scgi_temp_path %s;\n  server {\n"
+             "    listen 127.0.0.1:%d;\n    root %s/out;\n"
+             "    include %s/out/tidings.nginx.conf;\n  }\n}\n",
+             test_dir(), test_dir(), test_dir(), test_dir(), test_dir(),
+             test_dir(), test_dir(), port, test_dir(), test_dir());
+    if (test_write_str(conf, text) < 0 || (pid = fork()) < 0)
+        return -1;
+    if (pid == 0) {
+        execl("/usr/sbin/nginx", "nginx", "-p", test_dir(), "-c", conf,
+              (char *)NULL);
+        _exit(127);
+    }
+    for (i = 0; i < 250 && (fd = httpc_connect(port)) < 0; i++)
+        nanosleep(&ts, NULL);
+    if (fd >= 0)
+        close(fd);
+    return pid;
+}
+
+/* probe: what nginx on port answers: the feed with its type, 404 for
+ * tidings' own files.  A failed CHECK returns here, not past the kill. */
+static void
+probe(int port)
+{
+    static const char *const hidden[] = {
+        "/_headers",
+        "/tidings.nginx.conf",
+        "/.tidings-manifest",
+        "/.tidings-pending",
+        "/.tidings-lock",
+        "/.tidings-tmp/x.xml",
+        "/.tidings-manifest.gz",
+    };
+    struct httpc_resp r;
+    size_t i;
+
+    CHECK(httpc_request(port, "GET", "/rss.xml", NULL, &r) == 0);
+    CHECK_INT_EQ(r.status, 200);
+    CHECK_STR_EQ(httpc_header(&r, "Content-Type"),
+                 "application/rss+xml; charset=utf-8");
+    httpc_release(&r);
+    for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+        CHECK(httpc_request(port, "GET", hidden[i], NULL, &r) == 0);
+        CHECK_MSG(r.status == 404, "%s: %d", hidden[i], r.status);
+        httpc_release(&r);
+    }
+}
+
+/* nginx serving the folder with the include: documents with their types,
+ * and 404 for tidings' own files (the header files, the manifest, the
+ * pending list, the lock file, the temporary folder). */
+static void
+nginx_hides_the_bookkeeping(void)
+{
+    struct site s;
+    struct export_stats st;
+    struct err err = ERR_INIT;
+    char *nginx;
+    int port, status;
+    pid_t pid;
+
+    if (access("/usr/sbin/nginx", X_OK) != 0)
+        SKIP("nginx is not installed");
+    make_site(&s, rss, 1);
+    CHECK(export_write(&s, test_path("out"), 300, &st, &err) == 0);
+    site_release(&s);
+    nginx = test_read(test_path("out/tidings.nginx.conf"), NULL);
+    CHECK(nginx != NULL);
+    CHECK(strstr(nginx, "location = /_headers { return 404; }\n") != NULL);
+    CHECK(strstr(nginx, "location = /tidings.nginx.conf { return 404; }\n"));
+    CHECK(strstr(nginx, "location ^~ /.tidings- { return 404; }\n"));
+    free(nginx);
+    /* files a killed build leaves, as nginx would find them */
+    CHECK(test_write_str(test_path("out/.tidings-pending"), "x\n") == 0);
+    CHECK(mkdir(test_path("out/.tidings-tmp"), 0755) == 0 &&
+          test_write_str(test_path("out/.tidings-tmp/x.xml"), "<x/>") == 0);
+    CHECK((port = free_port()) > 0);
+    CHECK((pid = start_nginx(port)) > 0);
+    probe(port);
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+}
+
 const struct test tests_export[] = {
     { "writes_files_gz_and_headers", writes_files_gz_and_headers },
     { "a_path_listed_twice", a_path_listed_twice },
@@ -248,6 +403,8 @@ const struct test tests_export[] = {
       unchanged_files_keep_mtime_and_stale_go },
     { "load_gives_the_same_site", load_gives_the_same_site },
     { "load_rejects_foreign_folders", load_rejects_foreign_folders },
+    { "one_export_at_a_time", one_export_at_a_time },
     { "nginx_accepts_the_include", nginx_accepts_the_include },
+    { "nginx_hides_the_bookkeeping", nginx_hides_the_bookkeeping },
     { NULL, NULL },
 };

@@ -233,6 +233,98 @@ renderers_take_any_bytes(void)
     conf_release(&c);
 }
 
+/* ---- budgets --------------------------------------------------------------
+ */
+
+typedef int (*feed_render_fn)(const struct render_feed *f,
+                              const struct render_item *v, size_t n,
+                              struct buf *out, size_t *used, struct err *err);
+
+/* parses: an XML document is well-formed, a JSON one valid JSON. */
+static int
+parses(const struct buf *doc, int is_json)
+{
+    struct err err = ERR_INIT;
+    struct json *j;
+
+    if (!is_json)
+        return well_formed(doc->data, doc->len);
+    j = json_parse(doc->data, doc->len, &err);
+    json_free(j);
+    return j != NULL;
+}
+
+/* Four items, newest first: a long body on the first and the third.  With
+ * a budget those bodies do not fit, every item still goes in, the long
+ * ones with their summary alone; an item whose summary alone does not fit
+ * is left out, and the older ones after it still go in. */
+static void
+budget_keeps_items_without_bodies(void)
+{
+    static const feed_render_fn render[] = { render_rss_feed, render_atom_feed,
+                                             render_json_feed };
+    static const char *const body_tag[] = { "<content:encoded>", "<content ",
+                                            "\"content_html\"" };
+    struct article a[4];
+    struct render_item v[4];
+    struct render_feed f;
+    struct conf c;
+    struct buf doc = BUF_INIT, big = BUF_INIT, long_summary = BUF_INIT;
+    struct err err = ERR_INIT;
+    char ids[4][32];
+    size_t used, i, fmt;
+
+    conf_init(&c);
+    for (i = 0; i < 2000; i++)
+        buf_puts(&big, "口岸通关效率持续提升，货运量稳步增长。");
+    for (i = 0; i < 1000; i++)
+        buf_puts(&long_summary, "摘要");
+    for (i = 0; i < 4; i++) {
+        article_init(&a[i]);
+        snprintf(ids[i], sizeof(ids[i]), "tag:example.org,2013:%zu", i);
+        a[i].feed_id = ids[i];
+        a[i].title = (char *)(uintptr_t) "标题";
+        a[i].summary = (char *)(uintptr_t) "摘要：口岸通关效率持续提升。";
+        a[i].body = i % 2 == 0 ? big.data : (char *)(uintptr_t) "<p>短</p>";
+        a[i].published = a[i].updated = 1370398800 - (int64_t)i * 3600;
+        v[i] = (struct render_item){ &a[i],
+                                     "https://www.example.org/a.html",
+                                     "https://www.example.org/a.html",
+                                     0,
+                                     1,
+                                     0 };
+        render_item_check(&v[i]);
+    }
+    memset(&f, 0, sizeof(f));
+    f.conf = &c;
+    f.title = "t";
+    f.self = f.home = "https://www.example.org/";
+    f.max_bytes = 8192;
+    for (fmt = 0; fmt < 3; fmt++) {
+        buf_reset(&doc);
+        CHECK(render[fmt](&f, v, 4, &doc, &used, &err) == 0);
+        CHECK_MSG(used == 4, "format %zu: %zu items", fmt, used);
+        CHECK(doc.len <= f.max_bytes && parses(&doc, fmt == 2));
+        CHECK_INT_EQ(test_count(doc.data, body_tag[fmt]), 2);
+        CHECK(test_count(doc.data, "tag:example.org,2013:") >= 4);
+    }
+    /* the second item does not fit even without its body */
+    a[1].summary = long_summary.data;
+    f.max_bytes = 4096;
+    for (fmt = 0; fmt < 3; fmt++) {
+        buf_reset(&doc);
+        CHECK(render[fmt](&f, v, 4, &doc, &used, &err) == 0);
+        CHECK_MSG(used == 3, "format %zu: %zu items", fmt, used);
+        CHECK(doc.len <= f.max_bytes && parses(&doc, fmt == 2));
+        CHECK(strstr(doc.data, ids[1]) == NULL);
+        CHECK(strstr(doc.data, ids[3]) != NULL);
+    }
+    buf_release(&doc);
+    buf_release(&big);
+    buf_release(&long_summary);
+    conf_release(&c);
+}
+
 /* ---- render_site in process --------------------------------------------- */
 
 struct fixture {
@@ -601,6 +693,7 @@ const struct test tests_render[] = {
     { "slugs", slugs },
     { "json_reader", json_reader },
     { "renderers_take_any_bytes", renderers_take_any_bytes },
+    { "budget_keeps_items_without_bodies", budget_keeps_items_without_bodies },
     { "render_takes_over_prev", render_takes_over_prev },
     { "render_without_prev_is_identical", render_without_prev_is_identical },
     { "render_does_not_block_writers", render_does_not_block_writers },

@@ -229,9 +229,17 @@ fixtures_round_trip(void)
         S("tests/fixtures/feed/rss2_odd_dates.xml"),
         S("tests/fixtures/feed/rss2_no_guid.xml"),
         S("tests/fixtures/feed/atom_own.xml"),
+        NULL, /* a page whose summary holds <, > and & */
         NULL,
     };
+    char page[4096];
 
+    snprintf(page, sizeof(page), "%s", test_path("lt.txt"));
+    CHECK(test_write_str(page, "---\npublished: 2020-02-02T08:00:00+08:00\n"
+                               "---\n首页 > 新闻资讯 > 综合新闻\n比较符号\n"
+                               "满洲里海关 鲁焕新\n\n当 a<b 且 c>d 时，使用 "
+                               "<script> 标签要小心 & \"引号\"。\n") == 0);
+    inputs[sizeof(inputs) / sizeof(inputs[0]) - 2] = page;
     round_trip(inputs);
 }
 

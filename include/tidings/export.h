@@ -11,7 +11,11 @@
  * files it wrote that are no longer in the site and nothing else.  While a
  * build runs, `.tidings-pending` lists the files it may create that the
  * manifest does not hold yet; a build that is killed leaves it for the
- * next one.
+ * next one.  `.tidings-lock` is locked (flock) by the build that writes
+ * the folder, so that a second one fails instead of mixing its files
+ * with the first's; it is empty, never part of the site and never
+ * removed (removing a lock file another process holds would let a third
+ * lock a new one).
  *
  * Each file is written to a temporary name in `.tidings-tmp` inside the
  * folder and renamed, so a reader (or a crash) never sees half a file
@@ -33,6 +37,7 @@ struct site;
 #define EXPORT_PENDING  ".tidings-pending"
 #define EXPORT_HEADERS  "_headers"
 #define EXPORT_NGINX    "tidings.nginx.conf"
+#define EXPORT_LOCK     ".tidings-lock"
 
 struct export_stats {
     long written, unchanged, removed;
@@ -40,22 +45,25 @@ struct export_stats {
 
 /* export_write: writes site into dir (created if missing).  max_age is
  * the Cache-Control max-age for documents that can change.  Returns 0, or
- * -1 with ERR_IO naming the file; files written before the failure stay
- * (each is whole), and the manifest is rewritten only at the end.  A stub
- * (site_add_stub) must already be on disk as the manifest says; if it is
- * not, the call fails with ERR_NOTFOUND and the caller renders it. */
+ * -1 with ERR_IO naming the file (or "DIR: another build is writing
+ * it" when another export holds the folder's lock); files written before
+ * the failure stay (each is whole), and the manifest is rewritten only at
+ * the end.  A stub (site_add_stub) must already be on disk as the
+ * manifest says; if it is not, the call fails with ERR_NOTFOUND and the
+ * caller renders it. */
 int export_write(const struct site *site, const char *dir, long max_age,
                  struct export_stats *st, struct err *err);
 
 /* The same, one document at a time, so that a build can write each
  * document as soon as it is rendered and drop its bytes (memory then does
- * not grow with the site): export_begin reads the folder's manifest;
+ * not grow with the site): export_begin locks the folder (failing at once
+ * when another export holds it) and reads its manifest;
  * export_put writes one document (a stub, with no bytes, is taken as
  * already on disk); export_finish writes the header files and the
  * manifest for s, the complete site (stubs are fine), removes what is no
- * longer in it and fills st.  export_free releases the handle; after a
- * failure the folder holds whole files and a pending list that the next
- * build cleans up. */
+ * longer in it and fills st.  export_free releases the handle and the
+ * lock; after a failure the folder holds whole files and a pending list
+ * that the next build cleans up. */
 struct export;
 int export_begin(struct export **out, const char *dir, struct err *err);
 int export_put(struct export *x, const struct doc *d, struct err *err);

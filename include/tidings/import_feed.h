@@ -13,7 +13,10 @@
  *    "no URL of its own" and slug X; so does an Atom rel="related" link;
  *    any other alternate link is the article's URL;
  *  - titles are plain text: entities decoded, HTML stripped; an RSS
- *    description is read as HTML only when it holds something tag-like;
+ *    description is HTML (RSS 2.0's convention; tidings writes a plain
+ *    summary escaped as HTML), so its references are decoded and its
+ *    tags stripped for the summary, and it is the body as well when it
+ *    holds something tag-like and the item has no content:encoded;
  *  - content:encoded and Atom content (text, html, xhtml) go through the
  *    sanitizer against the item's base; an entry without content has body
  *    NULL, which keeps a stored body (RFC 5005 archives carry summaries);

@@ -18,7 +18,11 @@
  *  - self links: present, and equal to base_url plus the file's path;
  *  - ids (RSS guid, Atom id, JSON id) unique within a document;
  *  - budgets: at most feed_items items and feed_max_bytes bytes in a
- *    current feed, at most archive_page entries in an archive page.
+ *    current feed, at most archive_page entries in an archive page, as
+ *    the configuration given says (not the one the site was built with);
+ *    and at least one item in a current feed whose archive pages hold
+ *    entries (the feed has articles, so an empty one means none fitted
+ *    the budget).
  */
 
 struct buf;
@@ -28,7 +32,8 @@ struct err;
 /* lint_site: checks every document below dir against the configuration
  * c (base_url and budgets).  Each fault is appended to report as one line
  * "PATH[:LINE]: what".  Returns the number of faults, or -1 with ERR_IO
- * when dir cannot be read at all. */
+ * when dir cannot be read at all, ERR_NOTFOUND when it holds no site (no
+ * rss.xml: an empty folder must not pass). */
 long lint_site(const char *dir, const struct conf *c, struct buf *report,
                struct err *err);
 

@@ -7,8 +7,8 @@
  * the byte budget.
  *
  * A feed document (render_<format>_feed) writes its head, then each item
- * (render_<format>_item) with the same writer into the same buffer, for
- * as long as the document stays within its byte budget, then its tail.
+ * (render_<format>_item) with the same writer into the same buffer, in
+ * the form that fits its byte budget (render_feed_items), then its tail.
  * An item does not depend on the feed it goes into.  How
  * every article field is written in each format is fixed by the feed
  * conventions (so that the feed importer reads tidings' own feeds back to
@@ -88,8 +88,24 @@ typedef void (*render_item_fn)(const struct conf *c,
 /* render_feed_items: writes the n items (newest first) with fn into the
  * document, whose bytes began at out[doc_start] and which w writes into
  * out, as many as keep it within f->max_bytes with room for its tail
- * (RENDER_TAIL_MAX).  An item that does not fit is cut off again and ends
- * the list.  Returns how many went in. */
+ * (RENDER_TAIL_MAX).  An item that does not fit is cut off again and
+ * written without its body (full = 0: summary only); one that does not
+ * fit even so is left out (it stays in the archives), and the list goes
+ * on with the next, older, item.  The document is therefore empty only
+ * when no single item fits without its body.  Returns how many went in. */
+/* render_feed_put: one item into a document whose bytes began at
+ * out[doc_start]: put(arg, it, out) appends it; when the document then
+ * passes f->max_bytes (with room for its tail), the item is cut off again
+ * and put once more without its body (full = 0: summary only), and cut
+ * off for good when that does not fit either.  Returns 1 when the item
+ * went in, 0 when it did not fit, -1 when put failed (out is then as put
+ * left it). */
+typedef int (*render_put_fn)(void *arg, const struct render_item *it,
+                             struct buf *out);
+int render_feed_put(const struct render_feed *f, size_t doc_start,
+                    const struct render_item *it, render_put_fn put, void *arg,
+                    struct buf *out);
+
 #define RENDER_TAIL_MAX 64
 size_t render_feed_items(const struct render_feed *f, size_t doc_start,
                          const struct render_item *v, size_t n,
