@@ -812,13 +812,16 @@ export_load(struct site *s, const char *dir, struct err *err)
 {
     struct manifest m;
     const char *last = NULL;
+    struct stat sb;
     size_t i;
     int rc = 0;
 
     memset(&m, 0, sizeof(m));
     if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
         return -1;
-    if (m.len == 0)
+    if (m.len == 0 && stat(dir, &sb) < 0)
+        rc = err_errno(err, ERR_IO, "cannot open '%s'", dir);
+    else if (m.len == 0)
         rc = err_set(err, ERR_IO, "'%s' holds no site built by tidings", dir);
     for (i = 0; i < m.len && rc == 0; i++)
         if (is_listed(&m, i, &last))

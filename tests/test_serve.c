@@ -471,6 +471,12 @@ usage_errors(void)
     test_proc_release(&t);
     CHECK(test_tidings(&t, "serve", "--from", test_path("none"), NULL) == 0);
     CHECK_INT_EQ(t.status, 1);
+    CHECK_MSG(strstr(t.err.data, "none': No such file or directory") != NULL,
+              "%s", t.err.data);
+    test_proc_release(&t);
+    CHECK(mkdir(test_path("empty"), 0755) == 0);
+    CHECK(test_tidings(&t, "serve", "--from", test_path("empty"), NULL) == 0);
+    CHECK_INT_EQ(t.status, 1);
     CHECK(strstr(t.err.data, "holds no site built by tidings") != NULL);
     test_proc_release(&t);
     CHECK(test_tidings(&t, "serve", "--frm", "x", NULL) == 0);
