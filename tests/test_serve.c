@@ -144,17 +144,18 @@ rss(int edition)
     return buf_detach(&b, NULL);
 }
 
-/* write_folder: the site of one edition, written as `build` writes it;
- * only /rss.xml depends on the edition.  Returns the folder. */
+/* write_folder_in: the site of one edition, written as `build` writes it
+ * into the folder name of the test dir; only /rss.xml depends on the
+ * edition.  Returns the folder. */
 static const char *
-write_folder(int edition, int64_t mtime, struct site *out)
+write_folder_in(const char *name, int edition, int64_t mtime, struct site *out)
 {
     static char dir[512]; /* test_path's buffers rotate */
     struct export_stats st;
     struct err err = ERR_INIT;
     char *feed = rss(edition);
 
-    snprintf(dir, sizeof(dir), "%s", test_path("feeds"));
+    snprintf(dir, sizeof(dir), "%s", test_path("%s", name));
     site_init(out);
     add(out, "/rss.xml", feed, mtime);
     add(out, "/atom.xml",
@@ -171,6 +172,12 @@ write_folder(int edition, int64_t mtime, struct site *out)
         return NULL;
     }
     return dir;
+}
+
+static const char *
+write_folder(int edition, int64_t mtime, struct site *out)
+{
+    return write_folder_in("feeds", edition, mtime, out);
 }
 
 /* from_folder_bytes_and_etags: every document served from a built folder
@@ -273,6 +280,96 @@ rebuild_reloads(void)
     site_release(&a);
     site_release(&b);
     CHECK_INT_EQ(serve_stop(&p), 0);
+}
+
+/* copy_in: the file name of the folder "next" over the one in "feeds",
+ * whole (by rename), as rsync copies one file. */
+static int
+copy_in(const char *name)
+{
+    char from[512], tmp[512];
+    size_t len;
+    char *bytes;
+    int rc;
+
+    snprintf(from, sizeof(from), "%s", test_path("next/%s", name));
+    snprintf(tmp, sizeof(tmp), "%s", test_path("feeds/.copying"));
+    if ((bytes = test_read(from, &len)) == NULL)
+        return -1;
+    rc = test_write(tmp, bytes, len);
+    free(bytes);
+    return rc < 0 ? -1 : rename(tmp, test_path("feeds/%s", name));
+}
+
+/* served_gz: the gzip answer for d's path: 1 when it is d's (its gzip
+ * ETag, and a body that inflates to d's bytes), 0 when it is another
+ * version's, -1 when it has d's ETag over other bytes (a mix). */
+static int
+served_gz(int port, const struct doc *d)
+{
+    struct httpc_resp r;
+    const char *etag;
+    int rc = 0;
+
+    if (httpc_request(port, "GET", d->path, "Accept-Encoding: gzip\r\n", &r) ==
+            0 &&
+        (etag = httpc_header(&r, "ETag")) != NULL &&
+        strcmp(etag, d->gz_etag) == 0)
+        rc = site_gzip_holds(r.body.data, r.body.len, d->body, d->len) ? 1 : -1;
+    httpc_release(&r);
+    return rc;
+}
+
+/* half_copied_folder_retried: a mirror copied in steps (the manifest,
+ * then the bodies, then the .gz files) is never served half-way: the old
+ * site stays in service while the copy is incomplete, the failed reload
+ * is warned about once per distinct cause, not at every try, and the new
+ * site is in service within a second or two of the copy completing. */
+static void
+half_copied_folder_retried(void)
+{
+    struct site a, b;
+    struct proc p;
+    const struct doc *a_rss, *b_rss;
+    long settle = test_slow() ? 4000 : 1500;
+    int n, tries = test_slow() ? 100 : 20, got = 0;
+    char *err;
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(write_folder(1, 1370398800, &a) != NULL);
+    CHECK(write_folder_in("next", 2, 1370400000, &b) != NULL);
+    a_rss = site_find(&a, "/rss.xml");
+    b_rss = site_find(&b, "/rss.xml");
+    CHECK(a_rss->gz != NULL && b_rss->gz != NULL);
+    CHECK(serve_start(&p, test_path("feeds")) == 0);
+    CHECK_INT_EQ(served_gz(p.port, a_rss), 1);
+    CHECK(copy_in(".tidings-manifest") == 0);
+    msleep(settle);
+    CHECK_INT_EQ(served_gz(p.port, a_rss), 1);
+    CHECK(copy_in("rss.xml") == 0);
+    msleep(settle);
+    CHECK_INT_EQ(served_gz(p.port, a_rss), 1);
+    CHECK(copy_in("rss.xml.gz") == 0);
+    for (n = 0; n < tries && got == 0; n++) {
+        msleep(100);
+        got = served_gz(p.port, b_rss);
+    }
+    CHECK_MSG(got == 1, "new site %s after %d ms", got ? "mixed" : "not served",
+              n * 100);
+    CHECK_INT_EQ(serve_stop(&p), 0);
+    err = test_read(test_path("stderr"), NULL);
+    CHECK(err != NULL);
+    /* two causes (the body, then the .gz), each told once */
+    CHECK_MSG(test_count(err, "cannot reload") >= 1 &&
+                  test_count(err, "cannot reload") <= 2,
+              "stderr: %s", err);
+    CHECK(strstr(err, "warning: ") != NULL &&
+          strstr(err, "/feeds: cannot reload (the folder changed), still "
+                      "serving the site loaded before: '") != NULL);
+    CHECK(strstr(err, "rss.xml.gz' is not the gzip form") != NULL);
+    free(err);
+    site_release(&a);
+    site_release(&b);
 }
 
 static int
@@ -575,6 +672,7 @@ from_store(void)
 const struct test tests_serve[] = {
     { "from_folder_bytes_and_etags", from_folder_bytes_and_etags },
     { "rebuild_reloads", rebuild_reloads },
+    { "half_copied_folder_retried", half_copied_folder_retried },
     { "sighup_reopens_log", sighup_reopens_log },
     { "access_log_stdout", access_log_stdout },
     { "sigterm_finishes_inflight", sigterm_finishes_inflight },
