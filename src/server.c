@@ -22,7 +22,9 @@
  * and the second call queues the response: queueing on the first call
  * makes libmicrohttpd close the connection after every response
  * (FIELD-NOTES), so only requests that are refused outright (a method
- * other than GET and HEAD, a request body) are answered there.  The
+ * other than GET and HEAD, a request body, a header section RFC 9112
+ * makes a 400) are answered there, and libmicrohttpd then closes the
+ * connection, unread bytes and all.  The
  * completion callback counts, logs and drops the snapshot.
  *
  * Connections.  libmicrohttpd's timeout is an idle timeout: a client that
@@ -45,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -578,6 +581,43 @@ has_body(struct MHD_Connection *c)
            (len != NULL && strcmp(len, "0") != 0);
 }
 
+struct header_count {
+    int host, length, bad_name;
+};
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *name,
+             const char *value)
+{
+    struct header_count *n = cls;
+
+    (void)kind;
+    (void)value;
+    if (!http_is_token(name))
+        n->bad_name = 1;
+    else if (strcasecmp(name, MHD_HTTP_HEADER_HOST) == 0)
+        n->host++;
+    else if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        n->length++;
+    return MHD_YES;
+}
+
+/* is_malformed: what RFC 9112 makes a 400 and libmicrohttpd lets through
+ * (its strict mode refuses only a missing Host): white space between a
+ * field name and its colon (3.2, 5.1: the field would otherwise be
+ * dropped or misread), more than one Host (3.2), and more than one
+ * Content-Length (6.3: the framing is ambiguous, the way requests are
+ * smuggled past a proxy that reads the other one). */
+static int
+is_malformed(struct MHD_Connection *c, const char *version)
+{
+    struct header_count n = { 0, 0, 0 };
+
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &n);
+    return n.bad_name || n.host > 1 || n.length > 1 ||
+           (n.host == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0);
+}
+
 /* on_headers: the first handler call.  Requests that will be refused
  * whatever comes next are answered now, before any body is read, and
  * libmicrohttpd closes their connection. */
@@ -595,7 +635,7 @@ on_headers(struct server *srv, struct conn *cn, struct MHD_Connection *c,
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
         strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return reply_canned(srv, cn, c, CANNED_NOT_ALLOWED);
-    if (has_body(c))
+    if (is_malformed(c, version) || has_body(c))
         return reply_canned(srv, cn, c, CANNED_BAD_REQUEST);
     return MHD_YES;
 }
@@ -917,6 +957,7 @@ daemon_start(struct server *srv, const struct server_config *cfg,
     opts[n++] = OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv);
     opts[n++] = OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv);
     opts[n++] = OPT(MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL);
+    opts[n++] = OPT(MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
     opts[n++] = OPT(MHD_OPTION_END, 0, NULL);
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
                             MHD_OPTION_ARRAY, opts, MHD_OPTION_END);

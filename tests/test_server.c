@@ -406,7 +406,20 @@ malformed_request_lines(void)
         "GET /a\x7f HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /rss.xml HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
         "GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n",
+        /* RFC 9112 3.2: Host, exactly once, in an HTTP/1.1 request */
+        "GET /rss.xml HTTP/1.1\r\n\r\n",
+        "GET /rss.xml HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        /* 5.1: no white space between a field name and the colon */
+        "GET /rss.xml HTTP/1.1\r\nHost : x\r\n\r\n",
+        "GET /rss.xml HTTP/1.1\r\nHost: x\r\nIf-None-Match : *\r\n\r\n",
     };
+    /* 6.3: two lengths, then a request hidden in the "body" one of them
+     * gives: refused, and the connection closed before the hidden one */
+    static const char smuggled[] =
+        "GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+        "Content-Length: 39\r\n\r\n"
+        "GET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\n";
+    int fd;
     struct server *srv = start(NULL);
     struct httpc_resp r;
     size_t i;
@@ -417,6 +430,19 @@ malformed_request_lines(void)
         CHECK_MSG(r.status == 400, "request %zu: status %d", i, r.status);
         httpc_release(&r);
     }
+    CHECK((fd = httpc_connect(server_port(srv))) >= 0);
+    CHECK(httpc_send(fd, smuggled, sizeof(smuggled) - 1) == 0);
+    CHECK(httpc_read(fd, 0, &r) == 0);
+    CHECK_INT_EQ(r.status, 400);
+    httpc_release(&r);
+    httpc_read(fd, 0, &r);
+    CHECK_MSG(r.status == 0, "a second answer: %d", r.status);
+    httpc_release(&r);
+    close(fd);
+    /* HTTP/1.0 has no Host to require */
+    httpc_raw(server_port(srv), "GET /rss.xml HTTP/1.0\r\n\r\n", 26, 0, &r);
+    CHECK_INT_EQ(r.status, 200);
+    httpc_release(&r);
     /* a line with no target at all gets no answer: libmicrohttpd closes */
     httpc_raw(server_port(srv), "GARBAGE\r\n\r\n", 11, 0, &r);
     CHECK(r.status == 0 || r.status == 400);
