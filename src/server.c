@@ -24,8 +24,10 @@
  * (FIELD-NOTES), so only requests that are refused outright (a method
  * other than GET and HEAD, a request body, a header section RFC 9112
  * makes a 400) are answered there, and libmicrohttpd then closes the
- * connection, unread bytes and all.  The
- * completion callback counts, logs and drops the snapshot.
+ * connection, unread bytes and all.  The completion callback counts,
+ * logs and drops the snapshot.  What libmicrohttpd answers on its own
+ * (505, 414, 431) is known only from its error log, and is counted from
+ * there (see "answers libmicrohttpd makes itself" below).
  *
  * Connections.  libmicrohttpd's timeout is an idle timeout: a client that
  * sends one byte a second is never idle.  So each connection is tracked
@@ -89,6 +91,7 @@ struct conn {
     atomic_llong since; /* monotonic ms: start of the wait for a request */
     char peer[INET6_ADDRSTRLEN];
     /* the request under way */
+    int open; /* from the request line (on_uri) to its completion */
     struct snapshot *snap;
     const char *method, *version; /* libmicrohttpd's, valid until done */
     int status;                   /* queued by us; 0: none yet */
@@ -134,6 +137,16 @@ static const struct {
     [CANNED_HEALTH] = { MHD_HTTP_OK, "ok\n" },
 };
 
+/* An answer libmicrohttpd made on its own (see mhd_log), not yet
+ * counted: one slot per thread of libmicrohttpd's, written and read by
+ * that thread only. */
+struct refusal {
+    pthread_t thread;
+    int used;
+    int status; /* 0: none pending */
+    size_t bytes;
+};
+
 struct server {
     struct MHD_Daemon *daemon;
     const struct log *log;
@@ -153,6 +166,11 @@ struct server {
     pthread_cond_t hk_cond;
     int stopping;          /* under hk_lock */
     struct snapshot *dead; /* under hk_lock: snapshots nobody uses */
+
+    pthread_mutex_t refusals_lock; /* finds a thread's slot */
+    struct refusal *refusals;      /* one per libmicrohttpd thread */
+    size_t nrefusals;
+    atomic_int refusals_pending;
 
     int logging; /* an access log is kept; fixed at start */
     struct access_log alog;
@@ -416,6 +434,16 @@ counter(const atomic_ullong *c)
     return atomic_load_explicit(c, memory_order_relaxed);
 }
 
+/* metrics_count: one answer and its body bytes. */
+static void
+metrics_count(struct server *srv, int status, uint64_t bytes)
+{
+    if (status >= 100 && status < STATUS_MAX)
+        atomic_fetch_add_explicit(&srv->m.status[status], 1,
+                                  memory_order_relaxed);
+    atomic_fetch_add_explicit(&srv->m.bytes, bytes, memory_order_relaxed);
+}
+
 static void
 metrics_site(const struct server *srv, const struct snapshot *s, struct buf *b)
 {
@@ -492,6 +520,91 @@ metrics_response(const struct server *srv, const struct snapshot *s,
                             "text/plain; version=0.0.4; charset=utf-8");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     return r;
+}
+
+/* ---- answers libmicrohttpd makes itself -------------------------------- */
+
+/* Some requests libmicrohttpd refuses before any callback sees them: a
+ * request line of another HTTP version (505) or too long to read (414).
+ * No callback is told; the only trace is the message its error path logs
+ * (with the status and the body it sends), on the thread that serves the
+ * connection, which later closes it.  So that message is kept in the
+ * thread's slot and taken by the next completion (a 431 after the request
+ * line) or close of a connection with no request open on that thread.
+ * Counts are exact; when two connections of one thread are refused before
+ * either closes, a log line may name the other's address. */
+#define REFUSAL_FORMAT "Error processing request (HTTP response code is %u"
+
+static struct refusal *
+refusal_slot(struct server *srv)
+{
+    pthread_t self = pthread_self();
+    struct refusal *r = NULL;
+    size_t i;
+
+    pthread_mutex_lock(&srv->refusals_lock);
+    for (i = 0; i < srv->nrefusals && r == NULL; i++)
+        if (srv->refusals[i].used &&
+            pthread_equal(srv->refusals[i].thread, self))
+            r = &srv->refusals[i];
+    for (i = 0; i < srv->nrefusals && r == NULL; i++)
+        if (!srv->refusals[i].used) {
+            r = &srv->refusals[i];
+            r->used = 1;
+            r->thread = self;
+        }
+    pthread_mutex_unlock(&srv->refusals_lock);
+    return r;
+}
+
+static void
+refusal_log(struct server *srv, const struct conn *cn, int status,
+            uint64_t bytes)
+{
+    struct http_log_rec rec;
+
+    memset(&rec, 0, sizeof(rec));
+    rec.peer = cn != NULL ? cn->peer : NULL;
+    rec.time = (int64_t)time(NULL);
+    rec.status = status;
+    rec.bytes = bytes;
+    alog_write(&srv->alog, &rec);
+}
+
+/* refusal_note: a refusal on this thread; one still pending (its
+ * connection closed unseen) is counted and logged without an address. */
+static void
+refusal_note(struct server *srv, int status, size_t bytes)
+{
+    struct refusal *r = refusal_slot(srv);
+
+    if (r == NULL)
+        return;
+    if (r->status != 0) {
+        metrics_count(srv, r->status, r->bytes);
+        if (srv->logging)
+            refusal_log(srv, NULL, r->status, r->bytes);
+    } else {
+        atomic_fetch_add(&srv->refusals_pending, 1);
+    }
+    r->status = status;
+    r->bytes = bytes;
+}
+
+/* refusal_take: the refusal pending on this thread, if any. */
+static int
+refusal_take(struct server *srv, int *status, size_t *bytes)
+{
+    struct refusal *r;
+
+    if (atomic_load(&srv->refusals_pending) == 0 ||
+        (r = refusal_slot(srv)) == NULL || r->status == 0)
+        return 0;
+    *status = r->status;
+    *bytes = r->bytes;
+    r->status = 0;
+    atomic_fetch_sub(&srv->refusals_pending, 1);
+    return 1;
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -669,6 +782,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     struct server *srv = cls;
 
     cn->method = cn->version = NULL;
+    cn->open = 1;
     cn->status = 0;
     cn->bytes = 0;
     cn->time = (int64_t)time(NULL);
@@ -718,17 +832,18 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
     struct server *srv = cls;
     struct conn *cn = *req_cls;
-    int status;
+    int status, refused;
     uint64_t bytes;
+    size_t refused_bytes;
 
     if (cn == NULL)
         return;
     status = final_status(cn, c);
     bytes = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? cn->bytes : 0;
-    if (status >= 100 && status < STATUS_MAX)
-        atomic_fetch_add_explicit(&srv->m.status[status], 1,
-                                  memory_order_relaxed);
-    atomic_fetch_add_explicit(&srv->m.bytes, bytes, memory_order_relaxed);
+    if (cn->status == 0 && refusal_take(srv, &refused, &refused_bytes) &&
+        refused == status)
+        bytes = refused_bytes; /* libmicrohttpd's own answer, say a 431 */
+    metrics_count(srv, status, bytes);
     if (srv->logging)
         log_request(srv, cn, c, status, bytes);
     if (cn->snap != NULL) {
@@ -737,6 +852,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         atomic_fetch_sub_explicit(&srv->m.busy, 1, memory_order_relaxed);
     }
     cn->status = 0;
+    cn->open = 0;
     atomic_store_explicit(&cn->since, now_ms(), memory_order_relaxed);
     atomic_store_explicit(&cn->busy, 0, memory_order_relaxed);
 }
@@ -803,16 +919,33 @@ conn_close(struct server *srv, struct conn *cn)
     free(cn);
 }
 
+/* conn_refused: counts and logs what libmicrohttpd refused on cn with no
+ * request open (so no completion to take it). */
+static void
+conn_refused(struct server *srv, const struct conn *cn)
+{
+    int status;
+    size_t bytes;
+
+    if (cn->open || !refusal_take(srv, &status, &bytes))
+        return;
+    metrics_count(srv, status, bytes);
+    if (srv->logging)
+        refusal_log(srv, cn, status, bytes);
+}
+
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
               enum MHD_ConnectionNotificationCode code)
 {
     struct server *srv = cls;
 
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         conn_open(srv, c, socket_context);
-    else if (*socket_context != NULL)
+    } else if (*socket_context != NULL) {
+        conn_refused(srv, *socket_context);
         conn_close(srv, *socket_context);
+    }
     if (code == MHD_CONNECTION_NOTIFY_CLOSED)
         *socket_context = NULL;
 }
@@ -873,21 +1006,33 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 /* mhd_log: libmicrohttpd's messages (mostly about clients it refused)
- * become debug lines. */
+ * become debug lines; an answer it made itself is noted (see above). */
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    const struct log *l = cls;
+    struct server *srv = cls;
     char msg[512];
     size_t n;
+    va_list args;
 
-    if (!log_enabled(l, LOG_LEVEL_DEBUG))
+    if (strncmp(fmt, REFUSAL_FORMAT, strlen(REFUSAL_FORMAT)) == 0) {
+        unsigned status;
+        const char *body;
+
+        va_copy(args, ap);
+        status = va_arg(args, unsigned);
+        body = va_arg(args, const char *);
+        va_end(args);
+        if (status >= 100 && status < STATUS_MAX)
+            refusal_note(srv, (int)status, body ? strlen(body) : 0);
+    }
+    if (!log_enabled(srv->log, LOG_LEVEL_DEBUG))
         return;
     vsnprintf(msg, sizeof(msg), fmt, ap);
     n = strlen(msg);
     while (n > 0 && msg[n - 1] == '\n')
         msg[--n] = '\0';
-    log_debug(l, "http: %s", msg);
+    log_debug(srv->log, "http: %s", msg);
 }
 
 union addr {
@@ -945,8 +1090,7 @@ daemon_start(struct server *srv, const struct server_config *cfg,
 
     if (a->sa.sa_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    opts[n++] =
-        OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)(uintptr_t)srv->log);
+    opts[n++] = OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv);
     opts[n++] = OPT(MHD_OPTION_SOCK_ADDR, 0, (void *)(uintptr_t)&a->sa);
     if (cfg->threads > 1)
         opts[n++] = OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL);
@@ -976,6 +1120,11 @@ server_new(const struct server_config *cfg)
     pthread_mutex_init(&srv->hk_lock, NULL);
     pthread_cond_init(&srv->hk_cond, NULL);
     pthread_mutex_init(&srv->alog.lock, NULL);
+    pthread_mutex_init(&srv->refusals_lock, NULL);
+    /* the workers, and one for a thread that stops the daemon */
+    srv->nrefusals = (size_t)(cfg->threads > 1 ? cfg->threads : 1) + 1;
+    srv->refusals = xcalloc(srv->nrefusals, sizeof(*srv->refusals));
+    atomic_init(&srv->refusals_pending, 0);
     srv->alog.fd = -1;
     buf_init(&srv->alog.buf, LOG_FLUSH_BYTES * 8);
     if (cfg->access_log != NULL && *cfg->access_log != '\0')
@@ -990,6 +1139,8 @@ server_free(struct server *srv)
 {
     canned_release(srv);
     alog_release(&srv->alog);
+    free(srv->refusals);
+    pthread_mutex_destroy(&srv->refusals_lock);
     pthread_cond_destroy(&srv->hk_cond);
     pthread_mutex_destroy(&srv->hk_lock);
     pthread_mutex_destroy(&srv->conns_lock);

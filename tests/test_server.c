@@ -742,6 +742,74 @@ access_log_lines(void)
     free(log);
 }
 
+/* refused_size: sends head, 17 KB of 'a' and tail; the body length of
+ * the answer, which must have status want (0 if it has not). */
+static size_t
+refused_size(int port, const char *head, const char *tail, int want)
+{
+    struct buf req = BUF_INIT;
+    struct httpc_resp r;
+    size_t len;
+
+    buf_puts(&req, head);
+    while (req.len < 17 * 1024)
+        buf_puts(&req, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    buf_puts(&req, tail);
+    httpc_raw(port, req.data, req.len, 0, &r);
+    len = r.status == want ? r.body.len : 0;
+    httpc_release(&r);
+    buf_release(&req);
+    return len;
+}
+
+/* refused_by_libmicrohttpd: requests libmicrohttpd answers before any
+ * callback sees them (another HTTP version, a request line too long to
+ * read) or before the handler does (a header section too large) are
+ * counted in /metrics and logged, with the body bytes sent. */
+static void
+refused_by_libmicrohttpd(void)
+{
+    char path[512], want[128];
+    struct server *srv;
+    struct httpc_resp r;
+    size_t len505, len414, len431;
+    char *log;
+    int port;
+
+    snprintf(path, sizeof(path), "%s", test_path("access.log"));
+    srv = start(path);
+    CHECK(srv != NULL);
+    port = server_port(srv);
+    httpc_raw(port, "GET /rss.xml HTTP/2.0\r\nHost: x\r\n\r\n", 35, 0, &r);
+    CHECK_INT_EQ(r.status, 505);
+    len505 = r.body.len;
+    httpc_release(&r);
+    len414 = refused_size(port, "GET /", " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+    /* after the request line: the line is logged, and the bytes sent */
+    len431 = refused_size(
+        port, "GET /rss.xml HTTP/1.1\r\nHost: x\r\nX-Big: ", "\r\n\r\n", 431);
+    CHECK(len505 > 0 && len414 > 0 && len431 > 0);
+    CHECK_INT_EQ(status_with(port, "/metrics", NULL, &r), 200);
+    CHECK_STR_EQ(
+        metric(r.body.data, "tidings_http_requests_total{code=\"505\"}"), "1");
+    CHECK_STR_EQ(
+        metric(r.body.data, "tidings_http_requests_total{code=\"414\"}"), "1");
+    CHECK_INT_EQ(atol(metric(r.body.data, "tidings_http_response_bytes_total")),
+                 (long)(len505 + len414 + len431));
+    httpc_release(&r);
+    server_stop(srv, 1000);
+    CHECK((log = test_read(path, NULL)) != NULL);
+    snprintf(want, sizeof(want), "127.0.0.1 - - [");
+    CHECK(strstr(log, want) == log);
+    snprintf(want, sizeof(want), "\"- - -\" 505 %zu \"-\" \"-\"\n", len505);
+    CHECK_MSG(strstr(log, want) != NULL, "log: %s", log);
+    snprintf(want, sizeof(want), "\"- - -\" 414 %zu \"-\" \"-\"\n", len414);
+    CHECK_MSG(strstr(log, want) != NULL, "log: %s", log);
+    snprintf(want, sizeof(want), "\"- /rss.xml -\" 431 %zu ", len431);
+    CHECK_MSG(strstr(log, want) != NULL, "log: %s", log);
+    free(log);
+}
+
 /* More than the kernel buffers of both ends hold (tcp_wmem and tcp_rmem
  * top out at a few MB), so the server is still sending when it matters. */
 #define BIG (32 * 1024 * 1024)
@@ -905,6 +973,7 @@ const struct test tests_server[] = {
     { "slow_clients", slow_clients },
     { "healthz_and_metrics", healthz_and_metrics },
     { "access_log_lines", access_log_lines },
+    { "refused_by_libmicrohttpd", refused_by_libmicrohttpd },
     { "swap_keeps_inflight", swap_keeps_inflight },
     { "stop_finishes_inflight", stop_finishes_inflight },
     { "bad_bind_address", bad_bind_address },
