@@ -129,6 +129,7 @@ enum canned {
     CANNED_NOT_FOUND,
     CANNED_NOT_ALLOWED,
     CANNED_NOT_ACCEPTABLE,
+    CANNED_URI_TOO_LONG,
     CANNED_HEALTH,
     CANNED_COUNT
 };
@@ -143,6 +144,8 @@ static const struct {
                              "method not allowed\n" },
     [CANNED_NOT_ACCEPTABLE] = { MHD_HTTP_NOT_ACCEPTABLE,
                                 "no acceptable content coding\n" },
+    [CANNED_URI_TOO_LONG] = { MHD_HTTP_URI_TOO_LONG,
+                              "request target too long\n" },
     [CANNED_HEALTH] = { MHD_HTTP_OK, "ok\n" },
 };
 
@@ -682,8 +685,12 @@ answer(struct server *srv, struct conn *cn, struct MHD_Connection *c,
 {
     char path[PATH_CAP];
     const struct doc *d;
+    long n;
 
-    if (http_target_path(url, path, sizeof(path)) < 0)
+    n = http_target_path(url, path, sizeof(path));
+    if (n == HTTP_TARGET_TOO_LONG)
+        return reply_canned(srv, cn, c, CANNED_URI_TOO_LONG);
+    if (n < 0)
         return reply_canned(srv, cn, c, CANNED_BAD_REQUEST);
     if (strcmp(path, "/healthz") == 0)
         return reply_canned(srv, cn, c, CANNED_HEALTH);
