@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "test.h"
 #include "testutil.h"
 #include "tidings/buf.h"
+#include "tidings/conf.h"
 #include "tidings/date.h"
 #include "tidings/err.h"
 #include "tidings/server.h"
@@ -131,6 +133,23 @@ static const struct doc *
 doc(struct server *srv, const char *path)
 {
     return site_find(server_site(srv), path);
+}
+
+static const char *
+metric(const char *text, const char *name)
+{
+    static char value[64];
+    const char *p = text;
+    size_t n = strlen(name);
+
+    while ((p = strstr(p, name)) != NULL) {
+        if ((p == text || p[-1] == '\n') && p[n] == ' ') {
+            sscanf(p + n + 1, "%63s", value);
+            return value;
+        }
+        p += n;
+    }
+    return "absent";
 }
 
 static void
@@ -621,6 +640,71 @@ mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* enough_fds: the process may hold n more descriptors (raising the soft
+ * limit to the hard one if need be). */
+static int
+enough_fds(int n)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return 0;
+    if (rl.rlim_cur < (rlim_t)n + 64 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return rl.rlim_cur >= (rlim_t)n + 64;
+}
+
+/* idle_connections_at_the_default_limit: 1 000 clients that connect and
+ * never send a byte, under the configured defaults (max_connections,
+ * timeout, threads): they are all accepted and held, and a normal client
+ * is still answered at once, long before the idle ones time out. */
+static void
+idle_connections_at_the_default_limit(void)
+{
+    int n = test_slow() ? 100 : 1000, i, *fds;
+    struct conf c;
+    struct site s;
+    struct server *srv;
+    struct httpc_resp r;
+    int64_t t0, waited;
+    long held = 0;
+
+    if (!enough_fds(2 * n))
+        SKIP("too few file descriptors for 1 000 connections");
+    conf_init(&c);
+    CHECK(c.serve_max_connections > n);
+    make_site(&s, 0);
+    srv = start_with(&s, NULL, c.serve_timeout, c.serve_max_connections,
+                     c.serve_threads);
+    site_release(&s);
+    conf_release(&c);
+    CHECK(srv != NULL);
+    fds = xcalloc((size_t)n, sizeof(*fds));
+    for (i = 0; i < n; i++)
+        fds[i] = httpc_connect(server_port(srv));
+    /* held open, not refused or queued: every idle client is a
+     * connection of the server's */
+    for (i = 0; i < 50 && held < n; i++) {
+        msleep(100);
+        if (status_with(server_port(srv), "/metrics", NULL, &r) == 200)
+            held = atol(metric(r.body.data, "tidings_connections"));
+        httpc_release(&r);
+    }
+    CHECK_MSG(held >= n, "%ld connections held", held);
+    t0 = mono_ms();
+    CHECK_INT_EQ(status_of(server_port(srv), "/rss.xml", NULL), 200);
+    waited = mono_ms() - t0;
+    CHECK_MSG(waited < 2000, "answered after %lld ms", (long long)waited);
+    for (i = 0; i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(fds);
+    server_stop(srv, 1000);
+}
+
 /* connections_bounded: past max_connections, libmicrohttpd stops
  * accepting (the kernel queues the rest); once the idle ones time out,
  * the queued client is served. */
@@ -698,23 +782,6 @@ slow_clients(void)
     }
     CHECK_INT_EQ(served, t);
     server_stop(srv, 1000);
-}
-
-static const char *
-metric(const char *text, const char *name)
-{
-    static char value[64];
-    const char *p = text;
-    size_t n = strlen(name);
-
-    while ((p = strstr(p, name)) != NULL) {
-        if ((p == text || p[-1] == '\n') && p[n] == ' ') {
-            sscanf(p + n + 1, "%63s", value);
-            return value;
-        }
-        p += n;
-    }
-    return "absent";
 }
 
 static void
@@ -996,6 +1063,8 @@ const struct test tests_server[] = {
     { "huge_header_refused", huge_header_refused },
     { "thousand_connections", thousand_connections },
     { "connections_bounded", connections_bounded },
+    { "idle_connections_at_the_default_limit",
+      idle_connections_at_the_default_limit },
     { "slow_clients", slow_clients },
     { "healthz_and_metrics", healthz_and_metrics },
     { "access_log_lines", access_log_lines },
