@@ -603,14 +603,16 @@ refusal_note(struct server *srv, int status, size_t bytes)
     r->bytes = bytes;
 }
 
-/* refusal_take: the refusal pending on this thread, if any. */
+/* refusal_take: the refusal pending on this thread, if any, and if it
+ * has the status *status (any when *status is 0). */
 static int
 refusal_take(struct server *srv, int *status, size_t *bytes)
 {
     struct refusal *r;
 
     if (atomic_load(&srv->refusals_pending) == 0 ||
-        (r = refusal_slot(srv)) == NULL || r->status == 0)
+        (r = refusal_slot(srv)) == NULL || r->status == 0 ||
+        (*status != 0 && r->status != *status))
         return 0;
     *status = r->status;
     *bytes = r->bytes;
@@ -848,7 +850,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
     struct server *srv = cls;
     struct conn *cn = *req_cls;
-    int status, refused;
+    int status;
     uint64_t bytes;
     size_t refused_bytes;
 
@@ -856,8 +858,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         return;
     status = final_status(cn, c);
     bytes = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? cn->bytes : 0;
-    if (cn->status == 0 && refusal_take(srv, &refused, &refused_bytes) &&
-        refused == status)
+    if (cn->status == 0 && refusal_take(srv, &status, &refused_bytes))
         bytes = refused_bytes; /* libmicrohttpd's own answer, say a 431 */
     metrics_count(srv, status, bytes);
     if (srv->logging)
@@ -940,7 +941,7 @@ conn_close(struct server *srv, struct conn *cn)
 static void
 conn_refused(struct server *srv, const struct conn *cn)
 {
-    int status;
+    int status = 0;
     size_t bytes;
 
     if (cn->open || !refusal_take(srv, &status, &bytes))
