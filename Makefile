@@ -226,16 +226,12 @@ bench-build: deps
 	@TIDINGS=$(CURDIR)/tidings RB=$(CURDIR)/$(B)/bench/render_bench \
 	  sh bench/build.sh $(N)
 
-# `make bench-serve`: tidings serve against nginx over one built folder.
-$(B)/bench/site: bench/site.c $(B)/libtidings.a
-	@mkdir -p $(B)/bench
-	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
-
+# `make bench-serve`: tidings serve against nginx over one folder built
+# from the synthetic corpus (bench/gen).
 bench-serve:
 	@$(MAKE) --no-print-directory deps DEB_WANT="$(DEB_BUILD) $(DEB_BENCH)"
-	@$(MAKE) --no-print-directory tidings $(B)/bench/site
-	@TIDINGS=$(CURDIR)/tidings SITE=$(CURDIR)/$(B)/bench/site sh bench/serve.sh
+	@$(MAKE) --no-print-directory tidings $(B)/bench/gen
+	@TIDINGS=$(CURDIR)/tidings GEN=$(CURDIR)/$(B)/bench/gen sh bench/serve.sh
 
 install: tidings
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

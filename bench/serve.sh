@@ -1,12 +1,14 @@
 #!/bin/sh
 # bench/serve.sh -- `make bench-serve`: tidings serve against nginx (issue 4).
 #
-# bench/site writes a site of 1 000 documents (as `build` writes it: files,
-# .gz beside them, the nginx include) into a temporary folder.  tidings
-# serves it with `serve --from` and nginx serves the same folder with
+# bench/gen writes ARTICLES synthetic articles (the corpus of `make
+# bench-import`), `tidings import` stores them and `tidings build` writes
+# the site (files, .gz beside them, the nginx include) into a temporary
+# folder; the script checks that it holds at least 1 000 documents.
+# tidings serves it with `serve --from` and nginx serves the same folder with
 # `etag on; gzip_static on;` through the include the build wrote, from its
 # own configuration and pid file in the temporary folder, with one worker.
-# wrk drives /rss.xml (64 KB, 19 KB gzip): plain 200, gzip 200, and 304 by
+# wrk drives /rss.xml (its sizes are printed): plain 200, gzip 200, and 304 by
 # If-None-Match with each server's own ETag, at 64 connections (2 threads)
 # and at 1 connection, for DURATION seconds each.  The servers alternate
 # within every case, and the order flips each round, over ROUNDS rounds.
@@ -14,7 +16,9 @@
 # (taskset), tidings runs one thread to match nginx's one worker, and
 # neither writes an access log.  Printed: every run, then per case the
 # median over rounds of req/s, mean and p99 latency, and tidings/nginx.
-# tidings' resident memory is read from /proc after loading and at the end.
+# tidings' resident memory is read from /proc after loading and at the end,
+# and once more from a `tidings serve` over the store (no --from), which
+# renders the same site itself, after it has loaded.
 #
 # The closed-loop cases run every server as fast as it goes, so the faster
 # server also saturates wrk (two threads sharing one CPU), and requests
@@ -31,14 +35,16 @@
 # correction exactly) and, from GNU time, wrk's CPU share and how often
 # its threads waited for responses or were descheduled with work left.
 #
-# Environment: TIDINGS and SITE (the binaries; the Makefile sets them),
-# ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1), BENCH_TMP (/tmp),
+# Environment: TIDINGS and GEN (the binaries; the Makefile sets them),
+# ARTICLES (200), ROUNDS (3), DURATION (10), SERVER_CPU (0), WRK_CPU (1),
+# BENCH_TMP (/tmp),
 # THREADS (1: tidings' threads and nginx's workers), CASES (the list
 # below, as name:connections:wrk-threads), PACE_MS (1).
 set -eu
 
 TIDINGS=${TIDINGS:-./tidings}
-SITE=${SITE:-build/bench/site}
+GEN=${GEN:-build/bench/gen}
+ARTICLES=${ARTICLES:-200}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 PACE_MS=${PACE_MS:-1}
@@ -48,13 +54,13 @@ CASES=${CASES:-"plain-200:64:2 gzip-200:64:2 304:64:2 plain-200:1:1 gzip-200:1:1
 304:1:1 gzip-200-paced:64:2 304-paced:64:2 gzip-200-1t:64:1 304-1t:64:1"}
 SERVER_CPU=${SERVER_CPU:-0}
 WRK_CPU=${WRK_CPU:-1}
-SEED_PAGE=tests/samples/000_6f3282650a6999bc.txt
 T_PORT=${T_PORT:-18480}
 HERE=$(dirname "$0")
 GNUTIME=/usr/bin/time
 N_PORT=${N_PORT:-18481}
+S_PORT=${S_PORT:-18482}
 
-for tool in wrk nginx curl taskset "$GNUTIME" "$TIDINGS" "$SITE"; do
+for tool in wrk nginx curl taskset "$GNUTIME" "$TIDINGS" "$GEN"; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "bench-serve: '$tool' is missing (make bench-serve installs nginx and wrk)" >&2
         exit 2
@@ -63,27 +69,43 @@ done
 
 tmp=$(mktemp -d "${BENCH_TMP:-/tmp}/tidings-bench-serve.XXXXXX")
 chmod 755 "$tmp" # nginx workers run as another user
-tpid=
+tpid= spid=
 cleanup() {
     [ -n "$tpid" ] && kill "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
+    [ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
     [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
     sleep 0.3
     [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 
-"$SITE" "$SEED_PAGE" "$tmp/site" >/dev/null
-docs=$(grep -vc '^#' "$tmp/site/.tidings-manifest")
-
 cat >"$tmp/tidings.conf" <<EOF
+[site]
+base_url = https://www.example.org
 [serve]
 bind = 127.0.0.1
 access_log =
 threads = $THREADS
 max_connections = 1024
 [store]
-path = $tmp/none.db
+path = $tmp/tidings.db
+[build]
+out = $tmp/site
 EOF
+
+"$GEN" -s 1 -n "$ARTICLES" -o "$tmp/articles" -c "$tmp/articles.csv"
+"$TIDINGS" -c "$tmp/tidings.conf" import "$tmp/articles" >"$tmp/import.out" 2>&1 &&
+    "$TIDINGS" -c "$tmp/tidings.conf" build >"$tmp/build.out" 2>&1 || {
+    echo "bench-serve: building the site failed:" >&2
+    cat "$tmp/import.out" "$tmp/build.out" >&2
+    exit 1
+}
+docs=$(find "$tmp/site" -type f ! -name '*.gz' ! -name '.tidings-*' \
+    ! -name _headers ! -name tidings.nginx.conf | wc -l)
+[ "$docs" -ge 1000 ] || {
+    echo "bench-serve: $ARTICLES articles make $docs documents, not 1 000; raise ARTICLES" >&2
+    exit 1
+}
 
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx.conf" <<EOF
@@ -211,6 +233,24 @@ while [ $r -le "$ROUNDS" ]; do
 done
 rss_end=$(rss_kb)
 
+# The same site from the store: serve renders it itself, on a port of its
+# own, and is stopped once its memory is read.
+"$TIDINGS" -c "$tmp/tidings.conf" serve --port "$S_PORT" \
+    2>"$tmp/store.err" </dev/null &
+spid=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do
+    curl -fs -o /dev/null "http://127.0.0.1:$S_PORT/healthz" && break
+    sleep 0.2
+done
+rss_store=$(awk '/^VmRSS/ { print $2 }' "/proc/$spid/status")
+store_etag=$(etag $S_PORT identity)
+kill "$spid" && wait "$spid" || true
+spid=
+[ "$store_etag" = "$etag_t" ] || {
+    echo "bench-serve: serving the store gives /rss.xml the ETag $store_etag, the folder $etag_t" >&2
+    exit 1
+}
+
 echo
 printf '%-18s %12s %12s %7s %10s %10s %10s %10s\n' case "tidings r/s" \
     "nginx r/s" ratio "t mean ms" "n mean ms" "t p99 ms" "n p99 ms"
@@ -241,4 +281,5 @@ done
 echo "(0.000: the inversion did not account for every request; waits and" \
     "preem: wrk's voluntary and involuntary context switches a second)"
 echo
-echo "tidings resident memory: $((rss_loaded / 1024)) MB with $docs documents loaded, $((rss_end / 1024)) MB after the runs"
+echo "tidings resident memory: $((rss_loaded / 1024)) MB with $docs documents loaded, $((rss_end / 1024)) MB after the runs;" \
+    "$((rss_store / 1024)) MB serving the same site from the store"

@@ -10,7 +10,11 @@
  * data version (which moves when another connection commits, so an import
  * is in service within a second) or, with --from, the folder's manifest
  * (which `build` rewrites last, when anything changed).  The next site is
- * loaded here, off the request path, and swapped in whole.
+ * loaded here, off the request path, and swapped in whole.  A reload that
+ * fails (the store locked by another writer, a folder caught half-way
+ * through a copy) leaves the site before in service and is tried again,
+ * at least once a second, until one succeeds; its warning is printed
+ * once per distinct error, not at every try.
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,6 +35,8 @@
 
 #define WATCH_MS 200
 #define GRACE_MS 10000 /* longest wait for requests under way at exit */
+/* a failed reload is tried again at least once a second */
+#define RETRY_TICKS_MAX 5
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -76,10 +82,13 @@ struct serve {
     struct ctx *ctx;
     const char *bind;
     long port;
-    const char *from; /* NULL: the store */
-    int64_t data_version;
-    struct stat loaded; /* --from: the manifest as last loaded */
-    struct stat seen;   /* --from: the manifest at the last tick */
+    const char *from;     /* NULL: the store */
+    int64_t data_version; /* the store's, as last loaded */
+    struct stat loaded;   /* --from: the manifest as last loaded */
+    struct stat seen;     /* --from: the manifest at the last tick */
+    int failures;         /* reloads failed in a row */
+    int wait_ticks;       /* ticks to let pass before the next try */
+    char failed[256];     /* the last failure's message, "" after success */
 };
 
 static int
@@ -130,34 +139,66 @@ stat_same(const struct stat *a, const struct stat *b)
 /* load_store: the site rendered from the store, taking over from prev
  * every document whose inputs did not change.  The data version is read
  * first, so that an import committing during the render is seen by the
- * next watch tick; the renderer's own writes (through this connection) do
- * not move it. */
+ * next watch tick, and kept only once the render succeeded, so that a
+ * failed one (the store locked by a writer) is tried again; the
+ * renderer's own writes (through this connection) do not move it. */
 static int
 load_store(struct serve *sv, const struct site *prev, struct site *out,
            struct err *err)
 {
     struct render_stats st;
+    int64_t v = store_data_version(sv->ctx->store);
 
-    sv->data_version = store_data_version(sv->ctx->store);
     if (render_site(sv->ctx->store, &sv->ctx->conf, prev, (int64_t)time(NULL),
                     out, &st, err) < 0)
         return -1;
+    sv->data_version = v;
     log_info(&sv->ctx->log, "rendered %ld documents, took over %ld",
              st.rendered, st.reused);
     return 0;
 }
 
-/* load: the next site, into out (site_init'ed here). */
+/* load: the next site, into out (site_init'ed here).  As with the store,
+ * the manifest's state is taken before the folder is read and kept only
+ * when the load succeeded (export_load checks every file against the
+ * manifest), so a folder caught half-way through a copy is read again
+ * until it is whole. */
 static int
 load(struct serve *sv, const struct site *prev, struct site *out,
      struct err *err)
 {
+    struct stat st;
+
     site_init(out);
     if (sv->from == NULL)
         return load_store(sv, prev, out, err);
-    manifest_stat(sv->from, &sv->loaded);
-    sv->seen = sv->loaded;
-    return export_load(out, sv->from, err); /* its errors name the file */
+    manifest_stat(sv->from, &st);
+    if (export_load(out, sv->from, err) < 0) /* its errors name the file */
+        return -1;
+    sv->loaded = sv->seen = st;
+    return 0;
+}
+
+/* reload_failed: warns in the "tidings: PATH: what is wrong" form, once
+ * per distinct error while the failures last, and spaces the next tries
+ * out (one tick more per failure, at most RETRY_TICKS_MAX). */
+static void
+reload_failed(struct serve *sv, const char *why, const struct err *err)
+{
+    const char *source = sv->from ? sv->from : sv->ctx->conf.store_path;
+
+    if (strcmp(sv->failed, err->msg) != 0)
+        log_warnx(&sv->ctx->log,
+                  "%s: cannot reload (%s), still serving the site "
+                  "loaded before: %s",
+                  source, why, err->msg);
+    else
+        log_debug(&sv->ctx->log, "%s: reload failed again: %s", source,
+                  err->msg);
+    snprintf(sv->failed, sizeof(sv->failed), "%s", err->msg);
+    sv->failures++;
+    sv->wait_ticks =
+        sv->failures < RETRY_TICKS_MAX ? sv->failures - 1 : RETRY_TICKS_MAX - 1;
 }
 
 static void
@@ -167,14 +208,13 @@ reload(struct serve *sv, struct server *srv, const char *why)
     struct site next;
 
     if (load(sv, server_site(srv), &next, &err) < 0) {
-        log_warnx(&sv->ctx->log,
-                  "reload (%s) failed, still serving the "
-                  "site before: %s",
-                  why, err.msg);
+        reload_failed(sv, why, &err);
         return;
     }
     log_info(&sv->ctx->log, "reloaded (%s): %zu documents, site version %lld",
              why, next.ndocs, (long long)next.version);
+    sv->failed[0] = '\0';
+    sv->failures = sv->wait_ticks = 0;
     server_swap(srv, &next);
 }
 
@@ -215,6 +255,8 @@ watch(struct serve *sv, struct server *srv)
             if (server_reopen_log(srv, &err) < 0)
                 log_warnx(&sv->ctx->log, "%s", err.msg);
             reload(sv, srv, "SIGHUP");
+        } else if (sv->wait_ticks > 0) {
+            sv->wait_ticks--; /* after a failed reload */
         } else if (source_changed(sv)) {
             reload(sv, srv,
                    sv->from ? "the folder changed"

@@ -772,16 +772,45 @@ out:
 
 /* ---- reading a folder back --------------------------------------------- */
 
-/* load_doc: one document of the manifest, with its .gz when present. */
+/* load_gz: the .gz beside file (file.gz), into *gz (NULL when there is
+ * none: the site computes it); -1 when it is there but is not the gzip
+ * form of body, as when a mirror is copied .gz files last and the new
+ * manifest and bodies have arrived before them. */
+static int
+load_gz(struct buf *file, const struct buf *body, char **gz, size_t *gz_len,
+        struct err *err)
+{
+    struct buf bytes = BUF_INIT;
+    struct err none = ERR_INIT;
+
+    *gz = NULL;
+    *gz_len = 0;
+    buf_puts(file, ".gz");
+    if (file_read(file->data, 0, &bytes, NULL, &none) < 0)
+        return 0;
+    if (!site_gzip_holds(bytes.data, bytes.len, body->data, body->len)) {
+        buf_release(&bytes);
+        return err_set(err, ERR_IO,
+                       "'%s' is not the gzip form of the "
+                       "document beside it",
+                       file->data);
+    }
+    *gz = buf_detach(&bytes, gz_len);
+    return 0;
+}
+
+/* load_doc: one document of the manifest, with its .gz when present.
+ * The bytes must be those the manifest lists (hash and size): a folder
+ * caught half-way through a copy or a build fails to load, rather than
+ * mixing two versions under one ETag. */
 static int
 load_doc(struct site *s, const char *dir, const struct entry *e,
          struct err *err)
 {
-    struct buf file = BUF_INIT, body = BUF_INIT, gz = BUF_INIT;
-    struct err no_gz = ERR_INIT;
+    struct buf file = BUF_INIT, body = BUF_INIT;
     int64_t mtime = 0;
     size_t len, gz_len;
-    char *gz_bytes;
+    char *gz = NULL;
     int rc = -1;
 
     buf_appendf(&file, "%s%s", dir, e->path);
@@ -789,19 +818,20 @@ load_doc(struct site *s, const char *dir, const struct entry *e,
         err_prefix(err, "'%s'", file.data);
         goto out;
     }
-    buf_puts(&file, ".gz");
-    gz_bytes = file_read(file.data, 0, &gz, NULL, &no_gz) == 0
-                   ? buf_detach(&gz, &gz_len)
-                   : (gz_len = 0, NULL);
+    if (body.len != e->size || hash64(body.data, body.len) != e->hash) {
+        err_set(err, ERR_IO, "'%s' is not the file %s lists", file.data,
+                EXPORT_MANIFEST);
+        goto out;
+    }
+    if (load_gz(&file, &body, &gz, &gz_len, err) < 0)
+        goto out;
     len = body.len;
-    site_add_gz(s, e->path, buf_detach(&body, NULL), len, gz_bytes, gz_len,
-                mtime)
+    site_add_gz(s, e->path, buf_detach(&body, NULL), len, gz, gz_len, mtime)
         ->immutable = (e->flags & ENTRY_IMMUTABLE) != 0;
     rc = 0;
 out:
     buf_release(&file);
     buf_release(&body);
-    buf_release(&gz);
     return rc;
 }
 
@@ -824,13 +854,16 @@ export_load(struct site *s, const char *dir, struct err *err)
 {
     struct manifest m;
     const char *last = NULL;
+    struct stat sb;
     size_t i;
     int rc = 0;
 
     memset(&m, 0, sizeof(m));
     if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
         return -1;
-    if (m.len == 0)
+    if (m.len == 0 && stat(dir, &sb) < 0)
+        rc = err_errno(err, ERR_IO, "cannot open '%s'", dir);
+    else if (m.len == 0)
         rc = err_set(err, ERR_IO, "'%s' holds no site built by tidings", dir);
     for (i = 0; i < m.len && rc == 0; i++)
         if (is_listed(&m, i, &last))

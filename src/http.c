@@ -256,32 +256,32 @@ http_target_path(const char *target, char *out, size_t cap)
     size_t len = 0, seg = 1;
 
     if (*p != '/' || cap < 2)
-        return -1;
+        return HTTP_TARGET_MALFORMED;
     for (; *p; p++) {
         int c = (unsigned char)*p;
 
-        if (c <= 0x20 || c >= 0x7f)
-            return -1;
+        if (c <= 0x20 || c >= 0x7f || c == '#') /* no fragment is sent */
+            return HTTP_TARGET_MALFORMED;
         if (c == '%') {
             int hi = hexval((unsigned char)p[1]), lo;
 
             if (hi < 0 || (lo = hexval((unsigned char)p[2])) < 0)
-                return -1;
+                return HTTP_TARGET_MALFORMED;
             c = hi * 16 + lo;
             p += 2;
             if (c == 0)
-                return -1;
+                return HTTP_TARGET_MALFORMED;
         }
         if (c == '/' && len > 0 && dot_segment(out, seg, len))
-            return -1;
+            return HTTP_TARGET_MALFORMED;
         if (len + 1 >= cap)
-            return -1;
+            return HTTP_TARGET_TOO_LONG;
         out[len++] = (char)c;
         if (c == '/')
             seg = len;
     }
     if (dot_segment(out, seg, len))
-        return -1;
+        return HTTP_TARGET_MALFORMED;
     out[len] = '\0';
     return (long)len;
 }

@@ -19,7 +19,12 @@
  *
  * A change of configuration (or a first render) marks everything.
  * Documents never take wall-clock time or hash-table order into their
- * bytes; `now` only stamps `changed` when bytes differ.
+ * bytes; `now` only stamps `changed` when bytes differ.  Last-Modified has
+ * whole seconds and If-Modified-Since is answered 304 when it is not older
+ * (RFC 9110 13.1.3), so changed bytes are stamped at least a second after
+ * the previous change: two imports within one second must still give two
+ * Last-Modified values, or a client polling by date alone misses the
+ * second.
  */
 #include "tidings/render.h"
 
@@ -372,6 +377,8 @@ slot_put(struct run *r, const struct slot *sl, const char *fp, char *body,
     d->immutable = immutable;
     if (same)
         d->mtime = sl->row->changed;
+    else if (sl->row != NULL && sl->row->changed >= r->now)
+        d->mtime = sl->row->changed + 1; /* strictly after: see above */
     r->st->rendered++;
     r->st->changed += !same;
     if (!same || strcmp(sl->row->source, fp) != 0 ||

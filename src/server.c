@@ -5,16 +5,25 @@
  * per document, coding and status (200 and 304, plain and gzip), created
  * with MHD_RESPMEM_PERSISTENT over the site's own bytes: libmicrohttpd
  * reference-counts responses and can queue one on many connections at
- * once, so the request path builds nothing.  libmicrohttpd 0.9.75 sends
- * the response size as Content-Length on a 304 (nginx and Apache send
- * none).  Sizing the 304 as the 200 would be what RFC 9110 8.6 allows, but
- * clients on the old http-parser (wrk, measured) then wait for that many
- * body bytes and hang, so the 304s are empty and say Content-Length: 0,
+ * once, so the request path builds nothing.  `current` is read and its
+ * count raised under snap_lock, so a swap can never free a snapshot
+ * between the two; the thread that drops the last reference hands it to
+ * the housekeeper, which frees it, so no request ever pays for freeing a
+ * site.
+ *
+ * A 304's Content-Length.  libmicrohttpd 0.9.75 frames every 304 with
+ * Content-Length, the size of the response object (it sends no body).
+ * RFC 9110 8.6 allows none, or the size of the 200.  The 200's size is
+ * to be had (a 304 over the 200's bytes), but wrk 4.1 (Debian), whose
+ * http-parser then waits for that many body bytes, measured 0 requests
+ * in 2 s at 4 connections, against 170k/s with a length of 0.  None is
+ * not to be had: MHD_RF_INSANITY_HEADER_CONTENT_LENGTH puts a length of
+ * ours beside libmicrohttpd's, and a response of unknown size goes out
+ * chunked, a last-chunk as the 304's "body", which breaks the framing
+ * for every client.  So the 304s are empty and say Content-Length: 0,
  * which every parser reads right and which caches do not copy onto the
- * stored response (RFC 9111 3.2 exempts Content-Length).  `current` is read and
- * its count raised under snap_lock, so a swap can never free a snapshot between
- * the two; the thread that drops the last reference hands it to the
- * housekeeper, which frees it, so no request ever pays for freeing a site.
+ * stored response (RFC 9111 3.2 exempts it), at the price of 8.6's MUST
+ * NOT; nginx and Apache send none.
  *
  * Requests.  The uri-log callback opens each request (it runs once the
  * request line is read, and its return value becomes the request's
@@ -22,8 +31,12 @@
  * and the second call queues the response: queueing on the first call
  * makes libmicrohttpd close the connection after every response
  * (FIELD-NOTES), so only requests that are refused outright (a method
- * other than GET and HEAD, a request body) are answered there.  The
- * completion callback counts, logs and drops the snapshot.
+ * other than GET and HEAD, a request body, a header section RFC 9112
+ * makes a 400) are answered there, and libmicrohttpd then closes the
+ * connection, unread bytes and all.  The completion callback counts,
+ * logs and drops the snapshot.  What libmicrohttpd answers on its own
+ * (505, 414, 431) is known only from its error log, and is counted from
+ * there (see "answers libmicrohttpd makes itself" below).
  *
  * Connections.  libmicrohttpd's timeout is an idle timeout: a client that
  * sends one byte a second is never idle.  So each connection is tracked
@@ -45,6 +58,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,6 +100,7 @@ struct conn {
     atomic_llong since; /* monotonic ms: start of the wait for a request */
     char peer[INET6_ADDRSTRLEN];
     /* the request under way */
+    int open; /* from the request line (on_uri) to its completion */
     struct snapshot *snap;
     const char *method, *version; /* libmicrohttpd's, valid until done */
     int status;                   /* queued by us; 0: none yet */
@@ -114,6 +129,7 @@ enum canned {
     CANNED_NOT_FOUND,
     CANNED_NOT_ALLOWED,
     CANNED_NOT_ACCEPTABLE,
+    CANNED_URI_TOO_LONG,
     CANNED_HEALTH,
     CANNED_COUNT
 };
@@ -128,7 +144,19 @@ static const struct {
                              "method not allowed\n" },
     [CANNED_NOT_ACCEPTABLE] = { MHD_HTTP_NOT_ACCEPTABLE,
                                 "no acceptable content coding\n" },
+    [CANNED_URI_TOO_LONG] = { MHD_HTTP_URI_TOO_LONG,
+                              "request target too long\n" },
     [CANNED_HEALTH] = { MHD_HTTP_OK, "ok\n" },
+};
+
+/* An answer libmicrohttpd made on its own (see mhd_log), not yet
+ * counted: one slot per thread of libmicrohttpd's, written and read by
+ * that thread only. */
+struct refusal {
+    pthread_t thread;
+    int used;
+    int status; /* 0: none pending */
+    size_t bytes;
 };
 
 struct server {
@@ -150,6 +178,11 @@ struct server {
     pthread_cond_t hk_cond;
     int stopping;          /* under hk_lock */
     struct snapshot *dead; /* under hk_lock: snapshots nobody uses */
+
+    pthread_mutex_t refusals_lock; /* finds a thread's slot */
+    struct refusal *refusals;      /* one per libmicrohttpd thread */
+    size_t nrefusals;
+    atomic_int refusals_pending;
 
     int logging; /* an access log is kept; fixed at start */
     struct access_log alog;
@@ -413,6 +446,16 @@ counter(const atomic_ullong *c)
     return atomic_load_explicit(c, memory_order_relaxed);
 }
 
+/* metrics_count: one answer and its body bytes. */
+static void
+metrics_count(struct server *srv, int status, uint64_t bytes)
+{
+    if (status >= 100 && status < STATUS_MAX)
+        atomic_fetch_add_explicit(&srv->m.status[status], 1,
+                                  memory_order_relaxed);
+    atomic_fetch_add_explicit(&srv->m.bytes, bytes, memory_order_relaxed);
+}
+
 static void
 metrics_site(const struct server *srv, const struct snapshot *s, struct buf *b)
 {
@@ -491,6 +534,93 @@ metrics_response(const struct server *srv, const struct snapshot *s,
     return r;
 }
 
+/* ---- answers libmicrohttpd makes itself -------------------------------- */
+
+/* Some requests libmicrohttpd refuses before any callback sees them: a
+ * request line of another HTTP version (505) or too long to read (414).
+ * No callback is told; the only trace is the message its error path logs
+ * (with the status and the body it sends), on the thread that serves the
+ * connection, which later closes it.  So that message is kept in the
+ * thread's slot and taken by the next completion (a 431 after the request
+ * line) or close of a connection with no request open on that thread.
+ * Counts are exact; when two connections of one thread are refused before
+ * either closes, a log line may name the other's address. */
+#define REFUSAL_FORMAT "Error processing request (HTTP response code is %u"
+
+static struct refusal *
+refusal_slot(struct server *srv)
+{
+    pthread_t self = pthread_self();
+    struct refusal *r = NULL;
+    size_t i;
+
+    pthread_mutex_lock(&srv->refusals_lock);
+    for (i = 0; i < srv->nrefusals && r == NULL; i++)
+        if (srv->refusals[i].used &&
+            pthread_equal(srv->refusals[i].thread, self))
+            r = &srv->refusals[i];
+    for (i = 0; i < srv->nrefusals && r == NULL; i++)
+        if (!srv->refusals[i].used) {
+            r = &srv->refusals[i];
+            r->used = 1;
+            r->thread = self;
+        }
+    pthread_mutex_unlock(&srv->refusals_lock);
+    return r;
+}
+
+static void
+refusal_log(struct server *srv, const struct conn *cn, int status,
+            uint64_t bytes)
+{
+    struct http_log_rec rec;
+
+    memset(&rec, 0, sizeof(rec));
+    rec.peer = cn != NULL ? cn->peer : NULL;
+    rec.time = (int64_t)time(NULL);
+    rec.status = status;
+    rec.bytes = bytes;
+    alog_write(&srv->alog, &rec);
+}
+
+/* refusal_note: a refusal on this thread; one still pending (its
+ * connection closed unseen) is counted and logged without an address. */
+static void
+refusal_note(struct server *srv, int status, size_t bytes)
+{
+    struct refusal *r = refusal_slot(srv);
+
+    if (r == NULL)
+        return;
+    if (r->status != 0) {
+        metrics_count(srv, r->status, r->bytes);
+        if (srv->logging)
+            refusal_log(srv, NULL, r->status, r->bytes);
+    } else {
+        atomic_fetch_add(&srv->refusals_pending, 1);
+    }
+    r->status = status;
+    r->bytes = bytes;
+}
+
+/* refusal_take: the refusal pending on this thread, if any, and if it
+ * has the status *status (any when *status is 0). */
+static int
+refusal_take(struct server *srv, int *status, size_t *bytes)
+{
+    struct refusal *r;
+
+    if (atomic_load(&srv->refusals_pending) == 0 ||
+        (r = refusal_slot(srv)) == NULL || r->status == 0 ||
+        (*status != 0 && r->status != *status))
+        return 0;
+    *status = r->status;
+    *bytes = r->bytes;
+    r->status = 0;
+    atomic_fetch_sub(&srv->refusals_pending, 1);
+    return 1;
+}
+
 /* ---- requests ---------------------------------------------------------- */
 
 static enum MHD_Result
@@ -557,8 +687,12 @@ answer(struct server *srv, struct conn *cn, struct MHD_Connection *c,
 {
     char path[PATH_CAP];
     const struct doc *d;
+    long n;
 
-    if (http_target_path(url, path, sizeof(path)) < 0)
+    n = http_target_path(url, path, sizeof(path));
+    if (n == HTTP_TARGET_TOO_LONG)
+        return reply_canned(srv, cn, c, CANNED_URI_TOO_LONG);
+    if (n < 0)
         return reply_canned(srv, cn, c, CANNED_BAD_REQUEST);
     if (strcmp(path, "/healthz") == 0)
         return reply_canned(srv, cn, c, CANNED_HEALTH);
@@ -578,6 +712,43 @@ has_body(struct MHD_Connection *c)
            (len != NULL && strcmp(len, "0") != 0);
 }
 
+struct header_count {
+    int host, length, bad_name;
+};
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *name,
+             const char *value)
+{
+    struct header_count *n = cls;
+
+    (void)kind;
+    (void)value;
+    if (!http_is_token(name))
+        n->bad_name = 1;
+    else if (strcasecmp(name, MHD_HTTP_HEADER_HOST) == 0)
+        n->host++;
+    else if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        n->length++;
+    return MHD_YES;
+}
+
+/* is_malformed: what RFC 9112 makes a 400 and libmicrohttpd lets through
+ * (its strict mode refuses only a missing Host): white space between a
+ * field name and its colon (3.2, 5.1: the field would otherwise be
+ * dropped or misread), more than one Host (3.2), and more than one
+ * Content-Length (6.3: the framing is ambiguous, the way requests are
+ * smuggled past a proxy that reads the other one). */
+static int
+is_malformed(struct MHD_Connection *c, const char *version)
+{
+    struct header_count n = { 0, 0, 0 };
+
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &n);
+    return n.bad_name || n.host > 1 || n.length > 1 ||
+           (n.host == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0);
+}
+
 /* on_headers: the first handler call.  Requests that will be refused
  * whatever comes next are answered now, before any body is read, and
  * libmicrohttpd closes their connection. */
@@ -595,7 +766,7 @@ on_headers(struct server *srv, struct conn *cn, struct MHD_Connection *c,
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
         strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return reply_canned(srv, cn, c, CANNED_NOT_ALLOWED);
-    if (has_body(c))
+    if (is_malformed(c, version) || has_body(c))
         return reply_canned(srv, cn, c, CANNED_BAD_REQUEST);
     return MHD_YES;
 }
@@ -629,6 +800,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     struct server *srv = cls;
 
     cn->method = cn->version = NULL;
+    cn->open = 1;
     cn->status = 0;
     cn->bytes = 0;
     cn->time = (int64_t)time(NULL);
@@ -680,15 +852,15 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     struct conn *cn = *req_cls;
     int status;
     uint64_t bytes;
+    size_t refused_bytes;
 
     if (cn == NULL)
         return;
     status = final_status(cn, c);
     bytes = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? cn->bytes : 0;
-    if (status >= 100 && status < STATUS_MAX)
-        atomic_fetch_add_explicit(&srv->m.status[status], 1,
-                                  memory_order_relaxed);
-    atomic_fetch_add_explicit(&srv->m.bytes, bytes, memory_order_relaxed);
+    if (cn->status == 0 && refusal_take(srv, &status, &refused_bytes))
+        bytes = refused_bytes; /* libmicrohttpd's own answer, say a 431 */
+    metrics_count(srv, status, bytes);
     if (srv->logging)
         log_request(srv, cn, c, status, bytes);
     if (cn->snap != NULL) {
@@ -697,6 +869,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         atomic_fetch_sub_explicit(&srv->m.busy, 1, memory_order_relaxed);
     }
     cn->status = 0;
+    cn->open = 0;
     atomic_store_explicit(&cn->since, now_ms(), memory_order_relaxed);
     atomic_store_explicit(&cn->busy, 0, memory_order_relaxed);
 }
@@ -763,16 +936,33 @@ conn_close(struct server *srv, struct conn *cn)
     free(cn);
 }
 
+/* conn_refused: counts and logs what libmicrohttpd refused on cn with no
+ * request open (so no completion to take it). */
+static void
+conn_refused(struct server *srv, const struct conn *cn)
+{
+    int status = 0;
+    size_t bytes;
+
+    if (cn->open || !refusal_take(srv, &status, &bytes))
+        return;
+    metrics_count(srv, status, bytes);
+    if (srv->logging)
+        refusal_log(srv, cn, status, bytes);
+}
+
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
               enum MHD_ConnectionNotificationCode code)
 {
     struct server *srv = cls;
 
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         conn_open(srv, c, socket_context);
-    else if (*socket_context != NULL)
+    } else if (*socket_context != NULL) {
+        conn_refused(srv, *socket_context);
         conn_close(srv, *socket_context);
+    }
     if (code == MHD_CONNECTION_NOTIFY_CLOSED)
         *socket_context = NULL;
 }
@@ -833,21 +1023,33 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 /* mhd_log: libmicrohttpd's messages (mostly about clients it refused)
- * become debug lines. */
+ * become debug lines; an answer it made itself is noted (see above). */
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    const struct log *l = cls;
+    struct server *srv = cls;
     char msg[512];
     size_t n;
+    va_list args;
 
-    if (!log_enabled(l, LOG_LEVEL_DEBUG))
+    if (strncmp(fmt, REFUSAL_FORMAT, strlen(REFUSAL_FORMAT)) == 0) {
+        unsigned status;
+        const char *body;
+
+        va_copy(args, ap);
+        status = va_arg(args, unsigned);
+        body = va_arg(args, const char *);
+        va_end(args);
+        if (status >= 100 && status < STATUS_MAX)
+            refusal_note(srv, (int)status, body ? strlen(body) : 0);
+    }
+    if (!log_enabled(srv->log, LOG_LEVEL_DEBUG))
         return;
     vsnprintf(msg, sizeof(msg), fmt, ap);
     n = strlen(msg);
     while (n > 0 && msg[n - 1] == '\n')
         msg[--n] = '\0';
-    log_debug(l, "http: %s", msg);
+    log_debug(srv->log, "http: %s", msg);
 }
 
 union addr {
@@ -905,8 +1107,7 @@ daemon_start(struct server *srv, const struct server_config *cfg,
 
     if (a->sa.sa_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    opts[n++] =
-        OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)(uintptr_t)srv->log);
+    opts[n++] = OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv);
     opts[n++] = OPT(MHD_OPTION_SOCK_ADDR, 0, (void *)(uintptr_t)&a->sa);
     if (cfg->threads > 1)
         opts[n++] = OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL);
@@ -917,6 +1118,7 @@ daemon_start(struct server *srv, const struct server_config *cfg,
     opts[n++] = OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv);
     opts[n++] = OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv);
     opts[n++] = OPT(MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL);
+    opts[n++] = OPT(MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
     opts[n++] = OPT(MHD_OPTION_END, 0, NULL);
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
                             MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
@@ -935,6 +1137,11 @@ server_new(const struct server_config *cfg)
     pthread_mutex_init(&srv->hk_lock, NULL);
     pthread_cond_init(&srv->hk_cond, NULL);
     pthread_mutex_init(&srv->alog.lock, NULL);
+    pthread_mutex_init(&srv->refusals_lock, NULL);
+    /* the workers, and one for a thread that stops the daemon */
+    srv->nrefusals = (size_t)(cfg->threads > 1 ? cfg->threads : 1) + 1;
+    srv->refusals = xcalloc(srv->nrefusals, sizeof(*srv->refusals));
+    atomic_init(&srv->refusals_pending, 0);
     srv->alog.fd = -1;
     buf_init(&srv->alog.buf, LOG_FLUSH_BYTES * 8);
     if (cfg->access_log != NULL && *cfg->access_log != '\0')
@@ -949,6 +1156,8 @@ server_free(struct server *srv)
 {
     canned_release(srv);
     alog_release(&srv->alog);
+    free(srv->refusals);
+    pthread_mutex_destroy(&srv->refusals_lock);
     pthread_cond_destroy(&srv->hk_cond);
     pthread_mutex_destroy(&srv->hk_lock);
     pthread_mutex_destroy(&srv->conns_lock);

@@ -130,6 +130,35 @@ site_gzip(const char *body, size_t len, size_t *gz_len)
     return out;
 }
 
+int
+site_gzip_holds(const char *gz, size_t gz_len, const char *body, size_t len)
+{
+    char chunk[16384];
+    size_t at = 0, n;
+    z_stream z;
+    int rc = Z_OK;
+
+    memset(&z, 0, sizeof(z));
+    if (inflateInit2(&z, 15 + 16) != Z_OK)
+        return 0;
+    z.next_in = (Bytef *)(uintptr_t)gz;
+    z.avail_in = (uInt)gz_len;
+    while (rc == Z_OK) {
+        z.next_out = (Bytef *)chunk;
+        z.avail_out = sizeof(chunk);
+        rc = inflate(&z, Z_NO_FLUSH);
+        n = sizeof(chunk) - z.avail_out;
+        if ((rc != Z_OK && rc != Z_STREAM_END) || n > len - at ||
+            memcmp(chunk, body + at, n) != 0)
+            rc = Z_DATA_ERROR;
+        else
+            at += n;
+    }
+    inflateEnd(&z);
+    /* the whole body, and nothing after the gzip member */
+    return rc == Z_STREAM_END && at == len && z.avail_in == 0;
+}
+
 /* set_etags: the ETags of hash (the identity and the gzip form). */
 static void
 set_etags(struct doc *d)

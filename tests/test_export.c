@@ -181,6 +181,71 @@ load_rejects_foreign_folders(void)
     site_release(&s);
 }
 
+/* copy: the file name of folder "b" over the same name in "a". */
+static int
+copy(const char *name)
+{
+    char from[512];
+    size_t len;
+    char *bytes;
+    int rc;
+
+    snprintf(from, sizeof(from), "%s", test_path("b/%s", name));
+    if ((bytes = test_read(from, &len)) == NULL)
+        return -1;
+    rc = test_write(test_path("a/%s", name), bytes, len);
+    free(bytes);
+    return rc;
+}
+
+/* load_refuses_a_half_copied_folder: a mirror copied in steps (manifest
+ * and bodies first, .gz files last; or the manifest before the bodies)
+ * does not load until the copy is whole, so serve --from never serves an
+ * old gzip body under the new gzip ETag. */
+static void
+load_refuses_a_half_copied_folder(void)
+{
+    static const char *const rss2 =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">"
+        "<channel><title>中国口岸协会 新闻资讯 第二版</title></channel></rss>\n";
+    struct site a, b, back;
+    struct export_stats st;
+    struct err err = ERR_INIT;
+    char dir[512];
+
+    snprintf(dir, sizeof(dir), "%s", test_path("a"));
+    make_site(&a, rss, 1);
+    make_site(&b, rss2, 1);
+    CHECK(export_write(&a, dir, 300, &st, &err) == 0);
+    CHECK(export_write(&b, test_path("b"), 300, &st, &err) == 0);
+    /* the new manifest before the new body */
+    CHECK(copy(".tidings-manifest") == 0);
+    site_init(&back);
+    CHECK(export_load(&back, dir, &err) < 0);
+    CHECK_MSG(strstr(err.msg, "rss.xml' is not the file .tidings-manifest "
+                              "lists") != NULL,
+              "%s", err.msg);
+    /* the new body, the old .gz */
+    CHECK(copy("rss.xml") == 0);
+    site_init(&back);
+    CHECK(export_load(&back, dir, &err) < 0);
+    CHECK_MSG(strstr(err.msg, "rss.xml.gz' is not the gzip form") != NULL, "%s",
+              err.msg);
+    /* a .gz cut short is no gzip form either */
+    CHECK(test_write(test_path("a/rss.xml.gz"), "\x1f\x8b\x08", 3) == 0);
+    site_init(&back);
+    CHECK(export_load(&back, dir, &err) < 0);
+    /* the copy complete */
+    CHECK(copy("rss.xml.gz") == 0);
+    site_init(&back);
+    CHECK_MSG(export_load(&back, dir, &err) == 0, "%s", err.msg);
+    CHECK_STR_EQ(site_find(&back, "/rss.xml")->etag,
+                 site_find(&b, "/rss.xml")->etag);
+    site_release(&back);
+    site_release(&a);
+    site_release(&b);
+}
+
 /* a_path_listed_twice: a manifest that names a path on two lines (edited
  * by hand, or damaged; fuzz_manifest found it) is read with the path
  * once, by a build and by serve --from, rather than tripping the site's
@@ -404,6 +469,7 @@ const struct test tests_export[] = {
     { "load_gives_the_same_site", load_gives_the_same_site },
     { "load_rejects_foreign_folders", load_rejects_foreign_folders },
     { "one_export_at_a_time", one_export_at_a_time },
+    { "load_refuses_a_half_copied_folder", load_refuses_a_half_copied_folder },
     { "nginx_accepts_the_include", nginx_accepts_the_include },
     { "nginx_hides_the_bookkeeping", nginx_hides_the_bookkeeping },
     { NULL, NULL },

@@ -172,20 +172,25 @@ target_traversal_refused(void)
         "/\x7f",
         "/\xc0\xae\xc0\xae/etc/passwd",
         "http://host/../x",
+        "/rss.xml#frag", /* a fragment is never part of a request */
+        "/#",
     };
     char out[256];
     size_t i;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        CHECK_MSG(path_of(bad[i], out) < 0, "'%s' accepted", bad[i]);
+        CHECK_MSG(path_of(bad[i], out) == HTTP_TARGET_MALFORMED,
+                  "'%s' accepted", bad[i]);
     /* double encoding decodes once: a literal "%2e" segment, not ".." */
     CHECK(path_of("/%252e%252e/etc/passwd", out) > 0);
     CHECK_STR_EQ(out, "/%2e%2e/etc/passwd");
     /* overlong UTF-8 escapes decode to bytes, never to '.' */
     CHECK(path_of("/%c0%ae%c0%ae/etc/passwd", out) > 0);
     CHECK(strstr(out, "..") == NULL);
-    /* too long for the buffer */
-    CHECK(http_target_path("/abcdef", out, 4) < 0);
+    /* too long for the buffer: a 414, not a 400 */
+    CHECK_INT_EQ(http_target_path("/abcdef", out, 4), HTTP_TARGET_TOO_LONG);
+    CHECK_INT_EQ(http_target_path("/abc", out, 5), 4);
+    CHECK_INT_EQ(http_target_path("/a%zzbcdef", out, 4), HTTP_TARGET_MALFORMED);
 }
 
 static void

@@ -441,6 +441,49 @@ render_without_prev_is_identical(void)
     close_fixture(&fx);
 }
 
+/* rm_newest: removes the newest article (the first `list` line). */
+static int
+rm_newest(void)
+{
+    struct test_proc p;
+    char ref[128];
+
+    test_tidings(&p, "list", NULL);
+    snprintf(ref, sizeof(ref), "%.*s", (int)strcspn(p.out.data, "\t"),
+             p.out.data);
+    test_proc_release(&p);
+    return tidings_rm(ref);
+}
+
+/* changes_within_a_second_move_last_modified: bytes that change twice in
+ * one second get two Last-Modified values, each a second after the one
+ * before, so If-Modified-Since alone never misses a change. */
+static void
+changes_within_a_second_move_last_modified(void)
+{
+    struct fixture fx;
+    struct site a, b, c, d;
+    struct render_stats st;
+    struct err err = ERR_INIT;
+
+    site_init(&a), site_init(&b), site_init(&c), site_init(&d);
+    CHECK(open_fixture(&fx, "feed_items = 3\n") == 0);
+    CHECK(render_site(fx.store, &fx.conf, NULL, 1000, &a, &st, &err) == 0);
+    CHECK(rm_newest() == 0);
+    CHECK(render_site(fx.store, &fx.conf, &a, 1000, &b, &st, &err) == 0);
+    CHECK(rm_newest() == 0);
+    CHECK(render_site(fx.store, &fx.conf, &b, 1000, &c, &st, &err) == 0);
+    CHECK_INT_EQ(site_find(&a, "/rss.xml")->mtime, 1000);
+    CHECK_INT_EQ(site_find(&b, "/rss.xml")->mtime, 1001);
+    CHECK_INT_EQ(site_find(&c, "/rss.xml")->mtime, 1002);
+    /* later changes take the clock again */
+    CHECK(rm_newest() == 0);
+    CHECK(render_site(fx.store, &fx.conf, &c, 5000, &d, &st, &err) == 0);
+    CHECK_INT_EQ(site_find(&d, "/rss.xml")->mtime, 5000);
+    site_release(&a), site_release(&b), site_release(&c), site_release(&d);
+    close_fixture(&fx);
+}
+
 /* ---- renders and imports at the same time ------------------------------ */
 
 static double
@@ -696,6 +739,8 @@ const struct test tests_render[] = {
     { "budget_keeps_items_without_bodies", budget_keeps_items_without_bodies },
     { "render_takes_over_prev", render_takes_over_prev },
     { "render_without_prev_is_identical", render_without_prev_is_identical },
+    { "changes_within_a_second_move_last_modified",
+      changes_within_a_second_move_last_modified },
     { "render_does_not_block_writers", render_does_not_block_writers },
     { "build_memory_does_not_grow_with_the_site",
       build_memory_does_not_grow_with_the_site },

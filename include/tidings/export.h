@@ -74,7 +74,11 @@ void export_free(struct export *x);
 /* export_load: reads a folder written by export_write into site (which
  * the caller has site_init'ed), for `serve --from`: the documents the
  * manifest lists, their .gz forms when present, their mtimes and whether
- * they are immutable.  Returns 0, or -1 with ERR_IO / ERR_PARSE. */
+ * they are immutable.  Every body must have the hash and size the
+ * manifest lists and every .gz must inflate to its body, so a folder
+ * caught half-way through a copy fails to load rather than mixing two
+ * versions.  Returns 0, or -1 with ERR_IO / ERR_PARSE (site is empty
+ * then). */
 int export_load(struct site *site, const char *dir, struct err *err);
 
 /* export_index: the documents the folder of x held when export_begin read

@@ -49,9 +49,13 @@ int http_is_token(const char *s);
 /* http_target_path: turns a request target (origin form "/a/b", or
  * absolute form "http://host/a/b", query already removed) into the path
  * to look up, percent-decoded, in out (cap bytes with the NUL).  Returns
- * its length, or -1 when the target is malformed: not starting with '/',
- * raw bytes outside visible ASCII, a bad or NUL escape, a "." or ".."
- * segment in any encoding, or too long for out.  Such targets get 400. */
+ * its length; HTTP_TARGET_MALFORMED (a 400) when the target does not
+ * start with '/', has raw bytes outside visible ASCII or a '#' (a
+ * fragment, which is never sent), a bad or NUL escape, or a "." or ".."
+ * segment in any encoding; HTTP_TARGET_TOO_LONG (a 414) when the path is
+ * longer than out holds.  out is undefined after a failure. */
+#define HTTP_TARGET_MALFORMED (-1)
+#define HTTP_TARGET_TOO_LONG  (-2)
 long http_target_path(const char *target, char *out, size_t cap);
 
 /* One request as the access log records it; NULL strings print as "-". */

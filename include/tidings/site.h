@@ -115,4 +115,10 @@ void site_cache_control(const struct doc *d, long max_age, char *out,
  * xmalloc'd buffer the caller frees. */
 char *site_gzip(const char *body, size_t len, size_t *gz_len);
 
+/* site_gzip_holds: true when gz (gz_len bytes) is one whole gzip member
+ * that inflates to exactly the len bytes of body; false for anything
+ * else, a damaged or truncated stream included.  Allocates nothing. */
+int site_gzip_holds(const char *gz, size_t gz_len, const char *body,
+                    size_t len);
+
 #endif
