@@ -450,6 +450,7 @@ static int
 parse(struct page *p, const char *text, size_t n, struct err *err)
 {
     htmlParserCtxtPtr ctxt;
+    struct sanitize_guard g;
     struct diag d;
 
     if (n > INT32_MAX)
@@ -460,6 +461,10 @@ parse(struct page *p, const char *text, size_t n, struct err *err)
      * building the table for a page's first id attribute was 1.5% of
      * its import */
     ctxt->loadsubset |= XML_SKIP_IDS;
+    if (sanitize_guard_begin(&g, ctxt, text, n, err) < 0) {
+        htmlFreeParserCtxt(ctxt);
+        return -1;
+    }
     diag_begin(&d);
     p->doc =
         htmlCtxtReadMemory(ctxt, text, (int)n, NULL, "UTF-8", HTML_OPTIONS);
@@ -467,6 +472,8 @@ parse(struct page *p, const char *text, size_t n, struct err *err)
     htmlFreeParserCtxt(ctxt);
     if (d.too_deep)
         return err_set(err, ERR_LIMIT, "page nests deeper than 256 elements");
+    if (sanitize_guard_end(&g, err) < 0)
+        return -1;
     if (p->doc == NULL || xmlDocGetRootElement(p->doc) == NULL)
         return err_set(err, ERR_PARSE, "no HTML document");
     return 0;

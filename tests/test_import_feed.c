@@ -445,6 +445,37 @@ malformed_and_foreign_documents(void)
     test_capture_release(&c);
 }
 
+/* The sanitizer's bounds hold for feed bodies too: an item whose
+ * content has a tag of 40 000 attributes fails fast with the bound
+ * named, and the file with it. */
+static void
+html_flood_in_an_item_is_refused(void)
+{
+    struct import_opts o;
+    struct import_sink sink;
+    struct test_capture c;
+    struct err err = ERR_INIT;
+    struct buf feed = BUF_INIT;
+    int i;
+
+    opts_init(&o);
+    test_capture_init(&c, &sink);
+    buf_puts(&feed, "<rss version=\"2.0\" xmlns:content=\"http://purl.org/"
+                    "rss/1.0/modules/content/\"><channel><title>t</title>\n"
+                    "<item><title>x</title><guid>g1</guid>\n"
+                    "<content:encoded><![CDATA[<p");
+    for (i = 0; i < 40000; i++)
+        buf_appendf(&feed, " a%d", i);
+    buf_puts(&feed, ">text</p>]]></content:encoded></item></channel></rss>");
+    CHECK(import_feed_parse(feed.data, feed.len, &o, &sink, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    CHECK_STR_EQ(err.msg, "item at line 2: line 1: a start tag has more "
+                          "than 256 attributes");
+    CHECK_INT_EQ(c.n, 0);
+    buf_release(&feed);
+    test_capture_release(&c);
+}
+
 /* exec_measured: execs argv under GNU time, which writes its peak RSS to
  * rss_path, when time is there; else argv itself.  A child's ru_maxrss
  * counts the pages it shared with this runner between fork and exec (a
@@ -730,6 +761,7 @@ const struct test tests_import_feed[] = {
     { "own_rss_links_give_slugs", own_rss_links_give_slugs },
     { "own_atom_related_link_gives_slug", own_atom_related_link_gives_slug },
     { "malformed_and_foreign_documents", malformed_and_foreign_documents },
+    { "html_flood_in_an_item_is_refused", html_flood_in_an_item_is_refused },
     { "billion_laughs_is_rejected_fast", billion_laughs_is_rejected_fast },
     { "xxe_never_reads_the_file", xxe_never_reads_the_file },
     { "big_feed_streams_in_bounded_memory",

@@ -462,6 +462,77 @@ pages_that_are_not_articles(void)
     test_capture_release(&c);
 }
 
+/* page_with_attrs: a page whose one paragraph has n attributes. */
+static void
+page_with_attrs(struct buf *b, int n)
+{
+    int i;
+
+    buf_reset(b);
+    buf_puts(b, "<html><head><title>Many attributes</title></head><body>\n"
+                "<p");
+    for (i = 0; i < n; i++)
+        buf_appendf(b, " data-x%d=\"%d\"", i, i);
+    buf_puts(b, ">A paragraph of text long enough to be the article.</p>"
+                "</body></html>");
+}
+
+/* libxml2 reads a tag of n attributes in n^2 time (40 000 took 12 s):
+ * such a page is refused before it is parsed; 100 are still read. */
+static void
+attribute_flood_is_refused(void)
+{
+    struct import_opts o;
+    struct import_sink sink;
+    struct test_capture c;
+    struct err err = ERR_INIT;
+    struct buf page = BUF_INIT;
+
+    memset(&o, 0, sizeof(o));
+    test_capture_init(&c, &sink);
+    page_with_attrs(&page, 40000);
+    CHECK(import_html_parse(page.data, page.len, &o, &sink, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    CHECK_STR_EQ(err.msg, "line 2: a start tag has more than 256 attributes");
+    CHECK_INT_EQ(c.n, 0);
+    page_with_attrs(&page, 100);
+    CHECK_MSG(import_html_parse(page.data, page.len, &o, &sink, &err) == 0,
+              "%s", err.msg);
+    CHECK_INT_EQ(c.n, 1);
+    CHECK_STR_EQ(c.a[0].title, "Many attributes");
+    CHECK_STR_EQ(c.a[0].body,
+                 "<p>A paragraph of text long enough to be the article.</p>");
+    buf_release(&page);
+    test_capture_release(&c);
+}
+
+/* A page of <p>x</p> up to the file cap took 939 MB before it was
+ * refused: the parser now stops at the bound of elements. */
+static void
+element_flood_is_refused(void)
+{
+    struct import_opts o;
+    struct import_sink sink;
+    struct test_capture c;
+    struct err err = ERR_INIT;
+    struct buf page = BUF_INIT;
+    int i;
+
+    if (test_slow())
+        SKIP("250 000 elements under valgrind");
+    memset(&o, 0, sizeof(o));
+    test_capture_init(&c, &sink);
+    buf_puts(&page, "<html><head><title>t</title></head><body>");
+    for (i = 0; i < 250000; i++)
+        buf_puts(&page, "<p>x</p>");
+    CHECK(import_html_parse(page.data, page.len, &o, &sink, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    CHECK_STR_EQ(err.msg, "HTML has more than 200000 elements and attributes");
+    CHECK_INT_EQ(c.n, 0);
+    buf_release(&page);
+    test_capture_release(&c);
+}
+
 /* ---- properties over every fixture ------------------------------------- */
 
 typedef int (*parse_fn)(const char *, size_t, const struct import_opts *,
@@ -543,6 +614,8 @@ const struct test tests_import_html[] = {
     { "charsets", charsets },
     { "lazy_images", lazy_images },
     { "pages_that_are_not_articles", pages_that_are_not_articles },
+    { "attribute_flood_is_refused", attribute_flood_is_refused },
+    { "element_flood_is_refused", element_flood_is_refused },
     { "no_forbidden_construct_survives", no_forbidden_construct_survives },
     { NULL, NULL },
 };
