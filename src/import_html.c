@@ -771,17 +771,32 @@ find_content(struct page *p)
 /* ---- fields ------------------------------------------------------------ */
 
 static int
-is_separator_at(const char *s, size_t *len)
+is_ascii_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* is_separator_at: a separator of title parts at t[i] (i > 0), its
+ * length in *len.  A "_" joins words ("snake_case", "COVID_19") unless
+ * neither neighbour is an ASCII letter or digit ("标题_综合新闻",
+ * "Title _ Site"). */
+static int
+is_separator_at(const char *t, size_t i, size_t *len)
 {
     static const char *const seps[] = {
-        " - ",  " | ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", "\xEF\xBD\x9C",
-        " :: ", "_",   " \xC2\xBB "
+        " - ",          " | ",  " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+        "\xEF\xBD\x9C", " :: ", " \xC2\xBB "
     };
-    size_t i;
+    size_t k;
 
-    for (i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
-        *len = strlen(seps[i]);
-        if (strncmp(s, seps[i], *len) == 0)
+    if (t[i] == '_') {
+        *len = 1;
+        return !is_ascii_alnum(t[i - 1]) && !is_ascii_alnum(t[i + 1]);
+    }
+    for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
+        *len = strlen(seps[k]);
+        if (strncmp(t + i, seps[k], *len) == 0)
             return 1;
     }
     return 0;
@@ -799,7 +814,7 @@ strip_site(char *t)
         size_t n = strlen(t), i, len = 0, cut = 0, cut_len = 0;
 
         for (i = 1; i < n; i++) {
-            if (is_separator_at(t + i, &len)) {
+            if (is_separator_at(t, i, &len)) {
                 cut = i;
                 cut_len = len;
             }
@@ -808,6 +823,8 @@ strip_site(char *t)
             utf8_length(t + cut + cut_len, n - cut - cut_len) > 30 ||
             utf8_length(t, cut) < 2)
             return;
+        while (cut > 1 && t[cut - 1] == ' ') /* "Title _ Site" */
+            cut--;
         t[cut] = '\0';
     }
 }
@@ -1403,9 +1420,10 @@ import_html_parse(const char *s, size_t n, const struct import_opts *opts,
         char msg[160];
 
         snprintf(msg, sizeof(msg),
-                 "%zu relative links or images dropped: the page names no "
-                 "base (<base> or a canonical link); give --base-url",
-                 p.unresolved);
+                 "%zu relative %s dropped: the page names no base (<base> "
+                 "or a canonical link); give --base-url",
+                 p.unresolved,
+                 p.unresolved == 1 ? "link or image" : "links or images");
         sink->warn(sink->arg, msg);
     }
     item.article = &a;
