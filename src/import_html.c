@@ -906,13 +906,44 @@ keep_first(char **dst, char *v)
         free(v);
 }
 
-/* byline_text: the line of els[i] if it could be a byline, cut at the
- * first "【" (【打印】【关闭】 follow bylines); NULL otherwise. */
+/* has_colon: ':' or '：' in s (n bytes). */
+static int
+has_colon(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] == ':' || (i + 3 <= n && memcmp(s + i, "：", 3) == 0))
+            return 1;
+    return 0;
+}
+
+/* cut_chrome: cuts line at the first "【…】" that holds no colon:
+ * 【打印】【关闭】 follow bylines, but 【发布时间：…】 is one. */
+static void
+cut_chrome(char *line)
+{
+    char *open = line, *close;
+    size_t len;
+
+    while ((open = strstr(open, "【")) != NULL) {
+        close = strstr(open, "】");
+        len = close ? (size_t)(close - open) : strlen(open);
+        if (!has_colon(open, len)) {
+            *open = '\0';
+            return;
+        }
+        open += 3;
+    }
+}
+
+/* byline_text: the line of els[i] if it could be a byline, without the
+ * chrome that follows it (cut_chrome); NULL otherwise. */
 static char *
 byline_text(struct page *p, size_t i)
 {
     const struct stats *s = &p->st[i];
-    char *line, *cut;
+    char *line;
 
     /* a labelled line has a colon, a bare date line digits */
     if (s->text < 4 || s->text > MAX_LINE ||
@@ -922,8 +953,7 @@ byline_text(struct page *p, size_t i)
         is_tag(p->els[i], "a"))
         return NULL;
     line = line_text(p->els[i]);
-    if ((cut = strstr(line, "【")) != NULL)
-        *cut = '\0';
+    cut_chrome(line);
     return line;
 }
 

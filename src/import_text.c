@@ -592,9 +592,9 @@ colon_after(const char *s, size_t n)
 static int
 at_boundary(const char *s, size_t i)
 {
-    static const uint32_t seps[] = { '|',    '/',    '[',    ']',
-                                     '(',    ')',    0x3010, 0x3011,
-                                     0xFF08, 0xFF09, 0xFF5C, 0x4E28 };
+    static const uint32_t seps[] = { '|',    '/',    '[',    ']',    '(',
+                                     ')',    0x3010, 0x3011, 0xFF08, 0xFF09,
+                                     0xFF3B, 0xFF3D, 0xFF5C, 0x4E28 };
     uint32_t cp;
     size_t k;
 
@@ -634,8 +634,38 @@ label_at(const char *s, size_t n, size_t i, enum field *f)
     return 0;
 }
 
+/* trim_unmatched: drops a parenthesis (full-width or not) or a
+ * full-width square bracket at either end that has no partner inside:
+ * "（发布时间：2013-06-05）" is padding, "人民网（北京）" is not.
+ * Returns whether it dropped one. */
+static int
+trim_unmatched(const char **s, size_t *n)
+{
+    static const char *const pairs[][2] = { { "（", "）" },
+                                            { "［", "］" },
+                                            { "(", ")" } };
+    size_t k, len;
+
+    for (k = 0; k < COUNT(pairs); k++) {
+        len = strlen(pairs[k][0]);
+        if (starts_with(*s, *n, pairs[k][0]) &&
+            find(*s, *n, pairs[k][1]) == NULL) {
+            *s += len, *n -= len;
+            return 1;
+        }
+        len = strlen(pairs[k][1]);
+        if (*n >= len && memcmp(*s + *n - len, pairs[k][1], len) == 0 &&
+            find(*s, *n, pairs[k][0]) == NULL) {
+            *n -= len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* trim_decoration: drops white space and the brackets and bars that pages
- * put around labelled fields ("【字体：大 中 小】", "| 作者：…"). */
+ * put around labelled fields ("【字体：大 中 小】", "| 作者：…",
+ * "（发布时间：…）"). */
 static void
 trim_decoration(const char **s, size_t *n)
 {
@@ -644,8 +674,8 @@ trim_decoration(const char **s, size_t *n)
     int again = 1;
 
     while (again) {
-        again = 0;
         utf8_trim(s, n);
+        again = trim_unmatched(s, n);
         for (k = 0; k < COUNT(marks); k++) {
             len = strlen(marks[k]);
             if (starts_with(*s, *n, marks[k])) {

@@ -161,6 +161,38 @@ static const struct page_expect pages[] = {
         NULL,
     },
     {
+        /* a date line in 【】, the chrome after it (【打印】) cut off */
+        "fabu_brackets.html",
+        "满洲里口岸旅检通道扩容",
+        NULL,
+        "2013-06-05T00:00:00+08:00",
+        NULL,
+        "满洲里海关",
+        NULL,
+        "满洲里口岸旅检通道完成扩容改造，新增自助通道六条，旅客通关时间明显"
+        "缩短。",
+        "<p>满洲里口岸旅检通道完成扩容改造，新增自助通道六条，旅客通关时间"
+        "明显缩短。</p>\n<p>扩容后，口岸日均可验放旅客三万人次，满足暑期客流"
+        "高峰需要。</p>",
+        NULL,
+    },
+    {
+        /* a date line in full-width parentheses */
+        "fabu_parens.html",
+        "绥芬河口岸货运量稳步增长",
+        NULL,
+        "2013-06-05T00:00:00+08:00",
+        "张三",
+        NULL,
+        NULL,
+        "今年以来，绥芬河口岸进出口货运量稳步增长，铁路口岸作业效率持续提高"
+        "。",
+        "<p>今年以来，绥芬河口岸进出口货运量稳步增长，铁路口岸作业效率持续"
+        "提高。</p>\n<p>口岸管理部门表示，将继续优化通关流程，为企业提供更加"
+        "便利的服务。</p>",
+        NULL,
+    },
+    {
         "no_date.html",
         "Undated notice", /* " | Port Authority" gone */
         NULL,
