@@ -692,6 +692,17 @@ clean(struct feed *st, struct article *a, struct err *err)
     return rc;
 }
 
+/* atom_guid: an Atom id that carries a feed id which is no IRI (the
+ * tag: URI tidings writes for it) is that feed id again. */
+static void
+atom_guid(const struct feed *st, char **guid)
+{
+    char *id = article_feed_id_of_atom(*guid, st->opts->site_base_url);
+
+    free(*guid);
+    *guid = id;
+}
+
 static int
 item_emit(struct feed *st)
 {
@@ -701,6 +712,8 @@ item_emit(struct feed *st)
     char *guid = plain(&it->f[F_GUID], 0, NULL);
     int rc = -1;
 
+    if (guid != NULL && st->kind == KIND_ATOM)
+        atom_guid(st, &guid);
     article_init(&a);
     item_link(st, &a, guid);
     if (clean(st, &a, st->err) < 0)

@@ -445,6 +445,54 @@ malformed_and_foreign_documents(void)
     test_capture_release(&c);
 }
 
+/* Atom ids must be IRIs, so tidings writes a feed id that is none
+ * ("caop-2013-0412", common as RSS guids) as a tag: URI on the site's
+ * host; exactly that form reads back as the feed id, nothing else. */
+static void
+atom_ids_that_carry_feed_ids(void)
+{
+    static const char *const ids[][2] = {
+        { "tag:www.example.org,2000:id/caop-2013-0412", "caop-2013-0412" },
+        { "tag:www.example.org,2000:id/%E4%B8%AD%20x", "中 x" },
+        /* another site's, not the form's, an IRI inside: kept */
+        { "tag:other.example,2000:id/cd-1", NULL },
+        { "tag:www.example.org,2000:id/%e4%b8%ad", NULL },
+        { "tag:www.example.org,2000:id/a%2Db", NULL },
+        { "tag:www.example.org,2000:id/urn%3Ax", NULL },
+        { "tag:www.example.org,2000:id/", NULL },
+    };
+    struct import_opts o;
+    struct import_sink sink;
+    struct test_capture c;
+    struct err err = ERR_INIT;
+    struct buf feed = BUF_INIT, id = BUF_INIT;
+    size_t i;
+
+    opts_init(&o);
+    test_capture_init(&c, &sink);
+    buf_puts(&feed, "<feed xmlns=\"http://www.w3.org/2005/Atom\">");
+    for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+        buf_appendf(&feed, "<entry><id>%s</id><title>t%zu</title></entry>",
+                    ids[i][0], i);
+    buf_puts(&feed, "</feed>");
+    CHECK_MSG(import_feed_parse(feed.data, feed.len, &o, &sink, &err) == 0,
+              "%s", err.msg);
+    CHECK_INT_EQ(c.n, (int)(sizeof(ids) / sizeof(ids[0])));
+    for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        const char *want = ids[i][1] ? ids[i][1] : ids[i][0];
+
+        CHECK_STR_EQ(c.a[i].feed_id, want);
+        CHECK_STR_EQ(c.guid[i], want);
+        /* and the renderer writes the id it read back */
+        buf_reset(&id);
+        article_atom_id(want, SITE, &id);
+        CHECK_STR_EQ(id.data, ids[i][1] ? ids[i][0] : want);
+    }
+    buf_release(&feed);
+    buf_release(&id);
+    test_capture_release(&c);
+}
+
 /* The sanitizer's bounds hold for feed bodies too: an item whose
  * content has a tag of 40 000 attributes fails fast with the bound
  * named, and the file with it. */
@@ -762,6 +810,7 @@ const struct test tests_import_feed[] = {
     { "own_atom_related_link_gives_slug", own_atom_related_link_gives_slug },
     { "malformed_and_foreign_documents", malformed_and_foreign_documents },
     { "html_flood_in_an_item_is_refused", html_flood_in_an_item_is_refused },
+    { "atom_ids_that_carry_feed_ids", atom_ids_that_carry_feed_ids },
     { "billion_laughs_is_rejected_fast", billion_laughs_is_rejected_fast },
     { "xxe_never_reads_the_file", xxe_never_reads_the_file },
     { "big_feed_streams_in_bounded_memory",
