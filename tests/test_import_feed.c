@@ -204,6 +204,26 @@ rss2_odd_rfc822_dates(void)
 }
 
 static void
+rss2_named_zones(void)
+{
+    struct test_capture c;
+    int64_t want = date_make(2020, 1, 5, 10, 0, 0, 0);
+    int i;
+
+    PARSE("rss2_named_zones.xml", &c, 7);
+    /* all name the same instant: CST is China's at a site at +08:00,
+     * JST, CET and BST are known, a comment after the zone is allowed,
+     * and XYZ and the ambiguous IST are read as UTC, which the file says
+     * once */
+    for (i = 0; i < 7; i++)
+        CHECK_MSG(c.a[i].published == want, "%s: %lld", c.a[i].title,
+                  (long long)c.a[i].published);
+    CHECK_STR_EQ(c.warnings.data,
+                 "line 12: unknown time zone 'XYZ', read as UTC\n");
+    test_capture_release(&c);
+}
+
+static void
 rss2_cdata_split(void)
 {
     struct test_capture c;
@@ -443,6 +463,68 @@ malformed_and_foreign_documents(void)
     CHECK_MSG(strstr(err.msg, "<opml>") != NULL, "%s", err.msg);
     CHECK_INT_EQ(c.n, 0);
     test_capture_release(&c);
+}
+
+/* A CDATA section of more than 10 MB is more than libxml2 looks ahead
+ * for its end: the error says so, not "internal error: Huge input
+ * lookup". */
+static void
+huge_cdata_names_the_limit(void)
+{
+    struct import_opts o;
+    struct import_sink sink;
+    struct test_capture c;
+    struct err err = ERR_INIT;
+    struct buf feed = BUF_INIT;
+    char *x;
+
+    if (test_slow())
+        SKIP("an 11 MB feed under valgrind");
+    opts_init(&o);
+    test_capture_init(&c, &sink);
+    buf_puts(&feed, "<rss version=\"2.0\" xmlns:content=\"http://purl.org/"
+                    "rss/1.0/modules/content/\"><channel><title>t</title>\n"
+                    "<item><title>x</title><guid>g1</guid>\n"
+                    "<content:encoded><![CDATA[<p>");
+    x = xmalloc(11000000);
+    memset(x, 'x', 11000000);
+    buf_append(&feed, x, 11000000);
+    free(x);
+    buf_puts(&feed, "</p>]]></content:encoded></item></channel></rss>");
+    CHECK(import_feed_parse(feed.data, feed.len, &o, &sink, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    CHECK_MSG(strstr(err.msg, "passes the XML parser's limit of 10000000 "
+                              "bytes") != NULL,
+              "%s", err.msg);
+    CHECK_INT_EQ(c.n, 0);
+    buf_release(&feed);
+    test_capture_release(&c);
+}
+
+/* A file that is rejected shows its error and none of its warnings
+ * (malformed.xml's first item has no date, and used to say so); a kept
+ * feed with several undated items says so in one line. */
+static void
+warnings_only_for_files_kept(void)
+{
+    struct test_proc p;
+
+    CHECK(test_conf(NULL) != NULL);
+    CHECK(test_tidings(&p, "import", "tests/fixtures/feed/malformed.xml",
+                       NULL) == 0);
+    CHECK_INT_EQ(p.status, 1);
+    CHECK_MSG(strstr(p.err.data, "line 12") != NULL, "%s", p.err.data);
+    CHECK_MSG(strstr(p.err.data, "warning") == NULL, "%s", p.err.data);
+    test_proc_release(&p);
+    CHECK(test_tidings(&p, "import", "tests/fixtures/feed/rss2_no_dates.xml",
+                       NULL) == 0);
+    CHECK_MSG(p.status == 0, "%s", p.err.data);
+    CHECK_MSG(strstr(p.err.data, "rss2_no_dates.xml: no date found for 2 "
+                                 "articles, using the file's modification "
+                                 "time ") != NULL,
+              "%s", p.err.data);
+    CHECK_INT_EQ(test_count(p.err.data, "no date found"), 1);
+    test_proc_release(&p);
 }
 
 /* Atom ids must be IRIs, so tidings writes a feed id that is none
@@ -796,6 +878,7 @@ const struct test tests_import_feed[] = {
     { "rss2_missing_guid", rss2_missing_guid },
     { "rss2_missing_dates", rss2_missing_dates },
     { "rss2_odd_rfc822_dates", rss2_odd_rfc822_dates },
+    { "rss2_named_zones", rss2_named_zones },
     { "rss2_cdata_split", rss2_cdata_split },
     { "rss2_double_escape", rss2_double_escape },
     { "rss2_gbk_declared_gb2312", rss2_gbk_declared_gb2312 },
@@ -811,6 +894,8 @@ const struct test tests_import_feed[] = {
     { "malformed_and_foreign_documents", malformed_and_foreign_documents },
     { "html_flood_in_an_item_is_refused", html_flood_in_an_item_is_refused },
     { "atom_ids_that_carry_feed_ids", atom_ids_that_carry_feed_ids },
+    { "warnings_only_for_files_kept", warnings_only_for_files_kept },
+    { "huge_cdata_names_the_limit", huge_cdata_names_the_limit },
     { "billion_laughs_is_rejected_fast", billion_laughs_is_rejected_fast },
     { "xxe_never_reads_the_file", xxe_never_reads_the_file },
     { "big_feed_streams_in_bounded_memory",
