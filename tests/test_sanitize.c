@@ -3,6 +3,7 @@
  * never survives, URL resolution, the content model, white space, and the
  * fixpoint property on its own output and on page-text bodies.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "testutil.h"
 #include "tidings/article.h"
 #include "tidings/buf.h"
+#include "tidings/charset.h"
 #include "tidings/err.h"
 #include "tidings/import.h"
 #include "tidings/import_text.h"
@@ -185,6 +187,81 @@ seed_body_is_a_fixpoint(void)
     CHECK_STR_EQ(san(body, NULL), body);
     CHECK_STR_EQ(san(body, BASE), body);
     free(body);
+}
+
+static int
+keep_last_body(void *arg, struct import_item *item, struct err *err)
+{
+    char **body = arg;
+
+    (void)err;
+    free(*body);
+    *body = item->article->body ? xstrdup(item->article->body) : NULL;
+    return 0;
+}
+
+/* text_bodies_of: imports every page-text file of dir (not the golden
+ * .expected files) and checks that each body is a sanitizer fixpoint,
+ * with and without a base; returns how many bodies were checked, or -1
+ * with why filled on the first that is not. */
+static int
+text_bodies_of(const char *dir, char *why, size_t cap)
+{
+    struct import_opts o;
+    struct import_sink sink = { keep_last_body, NULL, NULL };
+    struct dirent *de;
+    struct buf utf8 = BUF_INIT;
+    DIR *d = opendir(dir);
+    int checked = 0;
+
+    memset(&o, 0, sizeof(o));
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        struct err err = ERR_INIT;
+        char path[512], *text, *body = NULL;
+        size_t len;
+
+        if (de->d_name[0] == '.' || strstr(de->d_name, ".expected"))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        text = test_read(path, &len);
+        sink.arg = &body;
+        buf_reset(&utf8);
+        /* decoded as import.c does before the importer sees it */
+        if (text != NULL &&
+            charset_to_utf8(text, len, NULL, &utf8, NULL, &err) == 0 &&
+            import_text_parse(utf8.data, utf8.len, &o, &sink, &err) == 0 &&
+            body != NULL) {
+            checked++;
+            if (strcmp(san(body, NULL), body) != 0 ||
+                strcmp(san(body, BASE), body) != 0) {
+                snprintf(why, cap, "%s/%s: %s", dir, de->d_name,
+                         san(body, NULL));
+                checked = -1;
+            }
+        }
+        free(text);
+        free(body);
+        if (checked < 0)
+            break;
+    }
+    if (d != NULL)
+        closedir(d);
+    buf_release(&utf8);
+    return checked;
+}
+
+/* The page-text importer builds its HTML itself, never through the
+ * sanitizer: every body it makes must be what the sanitizer would. */
+static void
+every_text_body_is_a_fixpoint(void)
+{
+    char why[1024] = "";
+    int fixtures = text_bodies_of("tests/fixtures/text", why, sizeof(why));
+    int samples = text_bodies_of("tests/samples", why, sizeof(why));
+
+    CHECK_MSG(fixtures >= 0 && samples >= 0, "not a fixpoint: %s", why);
+    CHECK_MSG(fixtures >= 35, "%d text fixtures with a body", fixtures);
+    CHECK_MSG(samples >= 5, "%d samples with a body", samples);
 }
 
 static void
@@ -543,6 +620,7 @@ const struct test tests_sanitize[] = {
     { "url_resolution_is_idempotent", url_resolution_is_idempotent },
     { "page_text_body_is_unchanged", page_text_body_is_unchanged },
     { "seed_body_is_a_fixpoint", seed_body_is_a_fixpoint },
+    { "every_text_body_is_a_fixpoint", every_text_body_is_a_fixpoint },
     { "scripts_styles_and_handlers_go", scripts_styles_and_handlers_go },
     { "script_urls_go", script_urls_go },
     { "relative_urls_become_absolute", relative_urls_become_absolute },
