@@ -1376,6 +1376,21 @@ raw_end(const char *p, const char *end, const char *name)
     return end;
 }
 
+/* is_peeked: the name at p is name (any case) as the parser reads it
+ * when it looks ahead to close elements (htmlParseHTMLName_nonInvasive),
+ * which takes no '.' into names: "<body.x" closes a style. */
+static int
+is_peeked(const char *p, const char *end, const char *name)
+{
+    size_t len = strlen(name);
+    char c;
+
+    if ((size_t)(end - p) < len || strncasecmp(p, name, len) != 0)
+        return 0;
+    c = (size_t)(end - p) > len ? p[len] : '\0';
+    return !is_name_char(c) || c == '.';
+}
+
 /* closes_raw: the start tag at p closes the script or style element
  * (htmlStartClose: noscript a script, body or frameset a style). */
 static int
@@ -1384,8 +1399,8 @@ closes_raw(const char *p, const char *end, const char *name)
     if (end - p < 2 || p[0] != '<')
         return 0;
     if (name[1] == 'c')
-        return is_name(p + 1, end, "noscript");
-    return is_name(p + 1, end, "body") || is_name(p + 1, end, "frameset");
+        return is_peeked(p + 1, end, "noscript");
+    return is_peeked(p + 1, end, "body") || is_peeked(p + 1, end, "frameset");
 }
 
 /* raw_text: the text of a script or style element from s->p.  The
@@ -1613,6 +1628,9 @@ sanitize_count_tags(const char *html, size_t n, struct sanitize_tags *t)
     char c;
 
     memset(t, 0, sizeof(*t));
+    /* the parser passes over a UTF-8 BOM: what follows is the prologue */
+    if (n >= 3 && memcmp(html, "\xEF\xBB\xBF", 3) == 0)
+        s.p += 3;
     while (s.lost == NULL &&
            (lt = memchr(s.p, '<', (size_t)(s.end - s.p))) != NULL) {
         if (s.prologue && skip_blanks(s.p, lt) != lt)
