@@ -133,6 +133,7 @@ FUZZ_FIXTURES_text := tests/fixtures/text
 FUZZ_FIXTURES_frontmatter := tests/fixtures/text
 FUZZ_FIXTURES_html := tests/fixtures/html
 FUZZ_FIXTURES_feed := tests/fixtures/feed
+FUZZ_FIXTURES_htmlscan := tests/fixtures/html
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtidings.a
 	clang $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -147,7 +148,7 @@ fuzz:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory fuzz-lib
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
-	@set -e; $(foreach n,text frontmatter html feed,\
+	@set -e; $(foreach n,text frontmatter html feed htmlscan,\
 	  FX_$(n)="$(FUZZ_FIXTURES_$(n))";) \
 	for f in $(FUZZ_BIN); do \
 	  n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$n; \

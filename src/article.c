@@ -12,6 +12,8 @@
 #include "tidings/buf.h"
 #include "tidings/date.h"
 #include "tidings/hash.h"
+#include "tidings/url.h"
+#include "tidings/utf8.h"
 #include "tidings/xalloc.h"
 
 void
@@ -143,4 +145,97 @@ article_mint(struct article *a, const char *host, const char *explicit_id,
         hash_hex(hash64(a->feed_id, strlen(a->feed_id)), hex);
         a->slug = xstrdup(hex);
     }
+}
+
+/* ---- Atom ids ---------------------------------------------------------- */
+
+/* The date of the tag: URIs that carry feed ids: fixed, so that an id is
+ * written the same way by every build. */
+#define ATOM_TAG_DATE ",2000:id/"
+
+static void
+atom_prefix(const char *site, struct buf *out)
+{
+    char host[256];
+
+    url_host(site, host, sizeof(host));
+    buf_appendf(out, "tag:%s" ATOM_TAG_DATE, host);
+}
+
+static int
+is_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '~';
+}
+
+void
+article_atom_id(const char *feed_id, const char *site, struct buf *out)
+{
+    const unsigned char *p;
+
+    if (url_is_iri(feed_id)) {
+        buf_puts(out, feed_id);
+        return;
+    }
+    atom_prefix(site, out);
+    for (p = (const unsigned char *)feed_id; *p; p++) {
+        if (is_unreserved(*p))
+            buf_putc(out, (char)*p);
+        else
+            buf_appendf(out, "%%%02X", *p);
+    }
+}
+
+static int
+hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* percent_decode: s decoded into out; -1 for a "%" not followed by two
+ * upper-case hex digits. */
+static int
+percent_decode(const char *s, struct buf *out)
+{
+    for (; *s; s++) {
+        if (*s != '%') {
+            buf_putc(out, *s);
+        } else if (hex_value(s[1]) < 0 || hex_value(s[2]) < 0) {
+            return -1;
+        } else {
+            buf_putc(out, (char)(hex_value(s[1]) * 16 + hex_value(s[2])));
+            s += 2;
+        }
+    }
+    return 0;
+}
+
+char *
+article_feed_id_of_atom(const char *atom_id, const char *site)
+{
+    struct buf prefix = BUF_INIT, id = BUF_INIT, again = BUF_INIT;
+    char *found = NULL;
+
+    if (site == NULL)
+        return xstrdup(atom_id);
+    atom_prefix(site, &prefix);
+    /* only the form article_atom_id makes: decoding and wrapping again
+     * must give the same bytes, and the id must be one it would wrap */
+    if (strncmp(atom_id, prefix.data, prefix.len) == 0 &&
+        percent_decode(atom_id + prefix.len, &id) == 0 && id.len > 0 &&
+        strlen(id.data) == id.len && utf8_is_xml_str(id.data)) {
+        article_atom_id(id.data, site, &again);
+        if (strcmp(again.data, atom_id) == 0)
+            found = buf_detach(&id, NULL);
+    }
+    buf_release(&prefix);
+    buf_release(&id);
+    buf_release(&again);
+    return found ? found : xstrdup(atom_id);
 }

@@ -18,6 +18,7 @@
 #include "tidings/frontmatter.h"
 #include "tidings/import.h"
 #include "tidings/store.h"
+#include "tidings/url.h"
 
 struct progress {
     int tty;
@@ -72,18 +73,6 @@ warning(void *arg, const char *path, const char *msg)
         return;
     clear_progress(p);
     fprintf(stderr, "tidings: warning: %s: %s\n", path, msg);
-}
-
-/* host_of: the authority of base_url, for tag: URIs. */
-static void
-host_of(const char *url, char *out, size_t cap)
-{
-    const char *h = strstr(url, "://");
-    size_t n;
-
-    h = h ? h + 3 : url;
-    n = strcspn(h, "/:?#");
-    snprintf(out, cap, "%.*s", (int)n, h);
 }
 
 /* check_values: the option values that need parsing or checking; the
@@ -169,7 +158,7 @@ cmd_import(int argc, char **argv, struct ctx *ctx)
         free(category);
         return cli_usage(cli_find("import"), stderr);
     }
-    host_of(ctx->conf.site_base_url, host, sizeof(host));
+    url_host(ctx->conf.site_base_url, host, sizeof(host));
     o.host = host;
     o.tz_offset = ctx->conf.site_tz_offset;
     o.max_file_bytes = (size_t)ctx->conf.import_max_file_bytes;

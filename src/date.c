@@ -230,31 +230,77 @@ numeric_zone(struct cur *c, int *offset, int min_digits)
     return 0;
 }
 
+/* What zone names mean where a date is read: the site's own offset
+ * (local) settles CST, and a name that is not known is copied to
+ * unknown (DATE_ZONE_MAX bytes, when not NULL). */
+struct zctx {
+    int local;
+    char *unknown;
+};
+
+#define CHINA (8 * 3600)
+
+/* named_zone: RFC 822's names and the abbreviations feeds use besides,
+ * in minutes east of UTC.  Left out as ambiguous: IST (India, Ireland,
+ * Israel), AST (Atlantic, Arabia).  CST is China Standard Time for a
+ * site at +08:00 (Chinese publishers' feeds say CST for it), else US
+ * Central as RFC 822 has it. */
 static int
-named_zone(const char *w, int *offset)
+named_zone(const char *w, const struct zctx *z, int *offset)
 {
     static const struct {
         const char *name;
-        int hours;
-    } zones[] = { { "gmt", 0 },  { "ut", 0 },   { "utc", 0 },  { "z", 0 },
-                  { "est", -5 }, { "edt", -4 }, { "cst", -6 }, { "cdt", -5 },
-                  { "mst", -7 }, { "mdt", -6 }, { "pst", -8 }, { "pdt", -7 } };
+        int minutes;
+    } zones[] = {
+        { "gmt", 0 },     { "ut", 0 },     { "utc", 0 },    { "z", 0 },
+        { "est", -300 },  { "edt", -240 }, { "cdt", -300 }, { "mst", -420 },
+        { "mdt", -360 },  { "pst", -480 }, { "pdt", -420 }, { "akst", -540 },
+        { "akdt", -480 }, { "hst", -600 }, { "wet", 0 },    { "west", 60 },
+        { "bst", 60 },    { "cet", 60 },   { "cest", 120 }, { "met", 60 },
+        { "mest", 120 },  { "eet", 120 },  { "eest", 180 }, { "msk", 180 },
+        { "hkt", 480 },   { "sgt", 480 },  { "awst", 480 }, { "jst", 540 },
+        { "kst", 540 },   { "acst", 570 }, { "aest", 600 }, { "aedt", 660 },
+        { "nzst", 720 },  { "nzdt", 780 },
+    };
     size_t i;
 
+    if (strcmp(w, "cst") == 0) {
+        *offset = z->local == CHINA ? CHINA : -6 * 3600;
+        return 0;
+    }
     for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
         if (strcmp(w, zones[i].name) == 0) {
-            *offset = zones[i].hours * 3600;
+            *offset = zones[i].minutes * 60;
             return 0;
         }
     }
     /* RFC 2822 4.3: military and unknown zones are taken as -0000 */
     *offset = 0;
-    return strlen(w) <= 5 ? 0 : -1;
+    if (strlen(w) > 5)
+        return -1;
+    if (z->unknown != NULL)
+        snprintf(z->unknown, DATE_ZONE_MAX, "%s", w);
+    return 0;
+}
+
+/* comment: a parenthesised comment at the cursor, as RFC 2822 allows
+ * after a date ("+0000 (UTC)"), is skipped. */
+static void
+comment(struct cur *c)
+{
+    const char *close;
+
+    skip_spaces(c);
+    if (peek(c) == '(' &&
+        (close = memchr(c->p, ')', (size_t)(c->end - c->p))) != NULL) {
+        c->p = close + 1;
+        skip_spaces(c);
+    }
 }
 
 /* zone: an optional zone at the cursor; *offset keeps its value if none. */
 static int
-zone(struct cur *c, int *offset)
+zone(struct cur *c, const struct zctx *z, int *offset)
 {
     char w[8];
 
@@ -265,7 +311,7 @@ zone(struct cur *c, int *offset)
         return numeric_zone(c, offset, 2);
     if (word(c, w, sizeof(w)) == 0)
         return -1;
-    if (named_zone(w, offset) < 0)
+    if (named_zone(w, z, offset) < 0)
         return -1;
     skip_spaces(c);
     /* "GMT+8", "UTC+08:00" */
@@ -294,6 +340,7 @@ date_parse_offset(const char *s, size_t n, int *offset)
 {
     char tmp[32];
     struct cur c;
+    struct zctx z = { 0, NULL };
     int off = 0;
 
     n = normalize(s, n, tmp, sizeof(tmp));
@@ -301,7 +348,7 @@ date_parse_offset(const char *s, size_t n, int *offset)
         return -1;
     c.p = tmp;
     c.end = tmp + n;
-    if (!is_utc_name(&c) || zone(&c, &off) < 0 || !at_end(&c))
+    if (!is_utc_name(&c) || zone(&c, &z, &off) < 0 || !at_end(&c))
         return -1;
     *offset = off;
     return 0;
@@ -327,12 +374,12 @@ clock_time(struct cur *c, int *h, int *mi, int *s)
     return 0;
 }
 
-int
-date_parse_text(const char *s, size_t n, int default_offset, int64_t *out)
+static int
+text_date(const char *s, size_t n, const struct zctx *z, int64_t *out)
 {
     char tmp[96];
     struct cur c;
-    int y, mo, d, h = 0, mi = 0, sec = 0, off = default_offset;
+    int y, mo, d, h = 0, mi = 0, sec = 0, off = z->local;
     char sep;
 
     n = normalize(s, n, tmp, sizeof(tmp));
@@ -353,13 +400,21 @@ date_parse_text(const char *s, size_t n, int default_offset, int64_t *out)
         if (!at_end(&c) && clock_time(&c, &h, &mi, &sec) < 0)
             return -1;
     }
-    if (zone(&c, &off) < 0)
+    if (zone(&c, z, &off) < 0)
         return -1;
     skip_spaces(&c);
     if (!at_end(&c) || !valid_civil(y, mo, d, h, mi, sec))
         return -1;
     *out = date_make(y, mo, d, h, mi, sec == 60 ? 59 : sec, off);
     return 0;
+}
+
+int
+date_parse_text(const char *s, size_t n, int default_offset, int64_t *out)
+{
+    struct zctx z = { default_offset, NULL };
+
+    return text_date(s, n, &z, out);
 }
 
 /* ---- RFC 822 and HTTP -------------------------------------------------- */
@@ -385,10 +440,10 @@ full_year(int y, size_t digits)
     return y < 50 ? 2000 + y : 1900 + y;
 }
 
-/* rfc822_body: "D Mon YYYY hh:mm[:ss] [zone]" with ' ' or '-' between the
- * date parts (RFC 850 uses '-'). */
+/* rfc822_body: "D Mon YYYY hh:mm[:ss] [zone] [(comment)]" with ' ' or
+ * '-' between the date parts (RFC 850 uses '-'). */
 static int
-rfc822_body(struct cur *c, int64_t *out)
+rfc822_body(struct cur *c, const struct zctx *z, int64_t *out)
 {
     int d, mo, y, h, mi, sec = 0, off = 0;
     const char *ystart;
@@ -411,17 +466,17 @@ rfc822_body(struct cur *c, int64_t *out)
         return -1;
     if (accept(c, ':') && number(c, 2, 2, &sec) < 0)
         return -1;
-    if (zone(c, &off) < 0)
+    if (zone(c, z, &off) < 0)
         return -1;
-    skip_spaces(c);
+    comment(c);
     if (!at_end(c) || !valid_civil(y, mo, d, h, mi, sec))
         return -1;
     *out = date_make(y, mo, d, h, mi, sec == 60 ? 59 : sec, off);
     return 0;
 }
 
-int
-date_parse_rfc822(const char *s, size_t n, int64_t *out)
+static int
+rfc822_date(const char *s, size_t n, const struct zctx *z, int64_t *out)
 {
     char tmp[96], w[16];
     struct cur c;
@@ -437,7 +492,15 @@ date_parse_rfc822(const char *s, size_t n, int64_t *out)
         accept(&c, '.');
         skip_spaces(&c);
     }
-    return rfc822_body(&c, out);
+    return rfc822_body(&c, z, out);
+}
+
+int
+date_parse_rfc822(const char *s, size_t n, int64_t *out)
+{
+    struct zctx z = { 0, NULL };
+
+    return rfc822_date(s, n, &z, out);
 }
 
 /* asctime: "Sun Nov  6 08:49:37 1994" */
@@ -488,9 +551,27 @@ date_parse_http(const char *s, size_t n, int64_t *out)
 int
 date_parse_any(const char *s, size_t n, int default_offset, int64_t *out)
 {
-    if (date_parse_text(s, n, default_offset, out) == 0)
+    struct zctx z = { default_offset, NULL };
+
+    if (text_date(s, n, &z, out) == 0)
         return 0;
-    return date_parse_rfc822(s, n, out);
+    return rfc822_date(s, n, &z, out);
+}
+
+int
+date_parse_feed(const char *s, size_t n, int local_offset,
+                char unknown[DATE_ZONE_MAX], int64_t *out)
+{
+    struct zctx z = { local_offset, unknown };
+
+    unknown[0] = '\0';
+    if (rfc822_date(s, n, &z, out) == 0)
+        return 0;
+    unknown[0] = '\0';
+    if (text_date(s, n, &z, out) == 0)
+        return 0;
+    unknown[0] = '\0';
+    return -1;
 }
 
 /* ---- formatting -------------------------------------------------------- */

@@ -121,6 +121,7 @@ struct parsed {
     size_t len, cap;
     size_t bytes;        /* about what it holds, for the queue's bound */
     struct buf warnings; /* messages, each ending in '\0' */
+    long undated;        /* articles given the fallback date */
     int64_t mtime;
     int more; /* a part of a stream, and more of the file follows */
     int rejected;
@@ -181,7 +182,13 @@ struct run {
     int in_batch;
     long batch_files;
     long batch_changes; /* articles added or updated in the batch */
+    /* the file's warnings, shown once it is kept (a rejected file's
+     * would only confuse): at most MAX_WARNINGS, then a count */
+    struct buf pending;
+    long npending, hidden, undated;
 };
+
+#define MAX_WARNINGS 100
 
 int
 import_parse_format(const char *name)
@@ -635,26 +642,16 @@ note(void *arg, const char *msg)
     rd->cur->bytes += strlen(msg) + 1;
 }
 
-/* fill_date: --date, else the file's mtime, for an article with no date
- * of its own (SPEC 1.1), said in a warning; returns whether it did. */
+/* fill_date: --date or the file's time for an article without a date
+ * (SPEC 1.1); they are counted, and the file says so once
+ * (show_warnings).  Returns whether it did. */
 static int
 fill_date(struct reader *rd, struct article *a)
 {
-    char day[DATE_MAX], msg[128];
-
     if (a->published != 0)
         return 0;
-    if (rd->opts->has_date) {
-        a->published = rd->opts->date;
-        date_format_rfc3339(a->published, rd->opts->tz_offset, day);
-        snprintf(msg, sizeof(msg), "no date found, using --date %s", day);
-    } else {
-        a->published = rd->cur->mtime;
-        date_format_rfc3339(a->published, rd->opts->tz_offset, day);
-        snprintf(msg, sizeof(msg),
-                 "no date found, using the file's modification time %s", day);
-    }
-    note(rd, msg);
+    a->published = rd->opts->has_date ? rd->opts->date : rd->cur->mtime;
+    rd->cur->undated++;
     return 1;
 }
 
@@ -993,6 +990,54 @@ file_begin(struct run *r, const struct parsed *p, struct err *err)
     return r->savepoint ? store_savepoint(r->store, err) : 0;
 }
 
+static void
+warn(struct run *r, const char *path, const char *msg)
+{
+    if (r->ev && r->ev->warning)
+        r->ev->warning(r->ev->arg, path, msg);
+}
+
+/* keep_warnings: the part's warnings wait for the end of the file. */
+static void
+keep_warnings(struct run *r, const struct parsed *p)
+{
+    const char *w = p->warnings.data, *end = w + p->warnings.len;
+
+    for (; w < end; w += strlen(w) + 1) {
+        if (r->npending++ < MAX_WARNINGS)
+            buf_append(&r->pending, w, strlen(w) + 1);
+        else
+            r->hidden++;
+    }
+    r->undated += p->undated;
+}
+
+/* show_warnings: the kept file's warnings, then one line for its
+ * articles without a date. */
+static void
+show_warnings(struct run *r, const struct parsed *p)
+{
+    const char *w = r->pending.data, *end = w + r->pending.len;
+    char day[DATE_MAX], msg[160], many[48] = "";
+
+    for (; w < end; w += strlen(w) + 1)
+        warn(r, p->path, w);
+    if (r->hidden > 0) {
+        snprintf(msg, sizeof(msg), "%ld more warnings not shown", r->hidden);
+        warn(r, p->path, msg);
+    }
+    if (r->undated == 0)
+        return;
+    date_format_rfc3339(r->opts->has_date ? r->opts->date : p->mtime,
+                        r->opts->tz_offset, day);
+    if (r->undated > 1)
+        snprintf(many, sizeof(many), " for %ld articles", r->undated);
+    snprintf(msg, sizeof(msg), "no date found%s, using %s %s", many,
+             r->opts->has_date ? "--date" : "the file's modification time",
+             day);
+    warn(r, p->path, msg);
+}
+
 /* file_end: the file is kept, or rolled back when it was rejected; its
  * outcome is reported. */
 static int
@@ -1012,7 +1057,10 @@ file_end(struct run *r, const struct parsed *p, struct err *err)
         r->counts->updated += r->file.updated;
         r->counts->unchanged += r->file.unchanged;
         r->batch_changes += r->file.added + r->file.updated;
+        show_warnings(r, p);
     }
+    buf_reset(&r->pending);
+    r->npending = r->hidden = r->undated = 0;
     r->counts->files_done++;
     if (r->ev && r->ev->file_done)
         r->ev->file_done(r->ev->arg, p->path, r->counts, why);
@@ -1027,8 +1075,6 @@ file_end(struct run *r, const struct parsed *p, struct err *err)
 static int
 import_part(struct run *r, struct parsed *p, struct err *err)
 {
-    const char *w, *end;
-
     if (!r->in_file && file_begin(r, p, err) < 0)
         return -1;
     if (!r->failed && !p->rejected && store_parsed(r, p, &r->why) < 0) {
@@ -1039,11 +1085,7 @@ import_part(struct run *r, struct parsed *p, struct err *err)
         }
         r->failed = 1;
     }
-    /* storing may add to the warnings (keep_date) */
-    w = p->warnings.data;
-    end = w + p->warnings.len;
-    for (; r->ev && r->ev->warning && w < end; w += strlen(w) + 1)
-        r->ev->warning(r->ev->arg, p->path, w);
+    keep_warnings(r, p); /* after storing, which may add one (keep_date) */
     return p->more ? 0 : file_end(r, p, err);
 }
 
@@ -1162,6 +1204,7 @@ import_run(struct store *store, const struct import_opts *opts,
     int rc;
 
     memset(&r, 0, sizeof(r));
+    r.pending = (struct buf)BUF_INIT;
     r.store = store;
     r.opts = opts;
     r.ev = events;
@@ -1181,6 +1224,7 @@ import_run(struct store *store, const struct import_opts *opts,
              ? -1
              : run_threads(&r, rd, readers, err);
     store_set_cache(store, STORE_CACHE_KIB, &ignored);
+    buf_release(&r.pending);
     readers_free(rd, readers);
     walk_free(deal.walk);
     queue_free(deal.turns);

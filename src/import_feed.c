@@ -112,6 +112,7 @@ struct feed {
     int cap_depth;    /* 0: nothing captured */
     enum fld cap;
     int markup; /* the capture serializes elements (Atom xhtml) */
+    int zone_warned;
     struct item it;
     char *feed_link;        /* the channel's or feed's link: base for items */
     char *bases[MAX_DEPTH]; /* xml:base set at each depth, resolved */
@@ -586,22 +587,48 @@ category_path(struct buf *f)
     return nonempty(&out);
 }
 
+static void
+feed_warn(struct feed *st, const char *msg)
+{
+    if (st->sink->warn)
+        st->sink->warn(st->sink->arg, msg);
+}
+
+/* unknown_zone: says once a file that a zone name was read as UTC. */
+static void
+unknown_zone(struct feed *st, const char *zone)
+{
+    char msg[96], up[DATE_ZONE_MAX];
+    size_t i;
+
+    if (st->zone_warned++)
+        return;
+    for (i = 0; zone[i] && i + 1 < sizeof(up); i++)
+        up[i] =
+            (char)(zone[i] >= 'a' && zone[i] <= 'z' ? zone[i] - 32 : zone[i]);
+    up[i] = '\0';
+    snprintf(msg, sizeof(msg), "line %d: unknown time zone '%s', read as UTC",
+             st->it.line, up);
+    feed_warn(st, msg);
+}
+
 static int64_t
 date_of(struct feed *st, enum fld f)
 {
     struct buf *b = &st->it.f[f];
     int64_t t = 0;
-    char msg[160];
+    char msg[160], zone[DATE_ZONE_MAX];
 
     if (b->len == 0)
         return 0;
-    if ((f == F_PUBDATE && date_parse_rfc822(b->data, b->len, &t) == 0) ||
-        date_parse_any(b->data, b->len, st->opts->tz_offset, &t) == 0)
+    if (date_parse_feed(b->data, b->len, st->opts->tz_offset, zone, &t) == 0) {
+        if (*zone)
+            unknown_zone(st, zone);
         return t;
+    }
     snprintf(msg, sizeof(msg), "line %d: '%.80s' is not a date", st->it.line,
              b->data);
-    if (st->sink->warn)
-        st->sink->warn(st->sink->arg, msg);
+    feed_warn(st, msg);
     return 0;
 }
 
@@ -697,6 +724,17 @@ clean(struct feed *st, struct article *a, struct err *err)
     return rc;
 }
 
+/* atom_guid: an Atom id that carries a feed id which is no IRI (the
+ * tag: URI tidings writes for it) is that feed id again. */
+static void
+atom_guid(const struct feed *st, char **guid)
+{
+    char *id = article_feed_id_of_atom(*guid, st->opts->site_base_url);
+
+    free(*guid);
+    *guid = id;
+}
+
 static int
 item_emit(struct feed *st)
 {
@@ -706,6 +744,8 @@ item_emit(struct feed *st)
     char *guid = plain(&it->f[F_GUID], 0, NULL);
     int rc = -1;
 
+    if (guid != NULL && st->kind == KIND_ATOM)
+        atom_guid(st, &guid);
     article_init(&a);
     item_link(st, &a, guid);
     if (clean(st, &a, st->err) < 0)
@@ -1124,6 +1164,13 @@ run(const char *head, size_t n, int fd, const struct import_opts *opts,
         rc = 0;
 out:
     diag_end(&d);
+    /* libxml2 looks at most 10 MB ahead for the end of a construct */
+    if (rc < 0 && !st.failed && err->code == ERR_OK &&
+        strstr(d.first, "Huge input lookup") != NULL)
+        err_set(err, ERR_LIMIT,
+                "line %d: a CDATA section, comment or tag passes the XML "
+                "parser's limit of 10000000 bytes",
+                d.line);
     if (rc < 0 && !st.failed && err->code == ERR_OK)
         diag_err(&d, ERR_PARSE, "not well-formed XML", err);
     feed_release(&st);

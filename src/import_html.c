@@ -450,6 +450,7 @@ static int
 parse(struct page *p, const char *text, size_t n, struct err *err)
 {
     htmlParserCtxtPtr ctxt;
+    struct sanitize_guard g;
     struct diag d;
 
     if (n > INT32_MAX)
@@ -460,6 +461,10 @@ parse(struct page *p, const char *text, size_t n, struct err *err)
      * building the table for a page's first id attribute was 1.5% of
      * its import */
     ctxt->loadsubset |= XML_SKIP_IDS;
+    if (sanitize_guard_begin(&g, ctxt, text, n, err) < 0) {
+        htmlFreeParserCtxt(ctxt);
+        return -1;
+    }
     diag_begin(&d);
     p->doc =
         htmlCtxtReadMemory(ctxt, text, (int)n, NULL, "UTF-8", HTML_OPTIONS);
@@ -467,6 +472,8 @@ parse(struct page *p, const char *text, size_t n, struct err *err)
     htmlFreeParserCtxt(ctxt);
     if (d.too_deep)
         return err_set(err, ERR_LIMIT, "page nests deeper than 256 elements");
+    if (sanitize_guard_end(&g, err) < 0)
+        return -1;
     if (p->doc == NULL || xmlDocGetRootElement(p->doc) == NULL)
         return err_set(err, ERR_PARSE, "no HTML document");
     return 0;
@@ -764,17 +771,32 @@ find_content(struct page *p)
 /* ---- fields ------------------------------------------------------------ */
 
 static int
-is_separator_at(const char *s, size_t *len)
+is_ascii_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* is_separator_at: a separator of title parts at t[i] (i > 0), its
+ * length in *len.  A "_" joins words ("snake_case", "COVID_19") unless
+ * neither neighbour is an ASCII letter or digit ("标题_综合新闻",
+ * "Title _ Site"). */
+static int
+is_separator_at(const char *t, size_t i, size_t *len)
 {
     static const char *const seps[] = {
-        " - ",  " | ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", "\xEF\xBD\x9C",
-        " :: ", "_",   " \xC2\xBB "
+        " - ",          " | ",  " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+        "\xEF\xBD\x9C", " :: ", " \xC2\xBB "
     };
-    size_t i;
+    size_t k;
 
-    for (i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
-        *len = strlen(seps[i]);
-        if (strncmp(s, seps[i], *len) == 0)
+    if (t[i] == '_') {
+        *len = 1;
+        return !is_ascii_alnum(t[i - 1]) && !is_ascii_alnum(t[i + 1]);
+    }
+    for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
+        *len = strlen(seps[k]);
+        if (strncmp(t + i, seps[k], *len) == 0)
             return 1;
     }
     return 0;
@@ -792,7 +814,7 @@ strip_site(char *t)
         size_t n = strlen(t), i, len = 0, cut = 0, cut_len = 0;
 
         for (i = 1; i < n; i++) {
-            if (is_separator_at(t + i, &len)) {
+            if (is_separator_at(t, i, &len)) {
                 cut = i;
                 cut_len = len;
             }
@@ -801,6 +823,8 @@ strip_site(char *t)
             utf8_length(t + cut + cut_len, n - cut - cut_len) > 30 ||
             utf8_length(t, cut) < 2)
             return;
+        while (cut > 1 && t[cut - 1] == ' ') /* "Title _ Site" */
+            cut--;
         t[cut] = '\0';
     }
 }
@@ -882,13 +906,44 @@ keep_first(char **dst, char *v)
         free(v);
 }
 
-/* byline_text: the line of els[i] if it could be a byline, cut at the
- * first "【" (【打印】【关闭】 follow bylines); NULL otherwise. */
+/* has_colon: ':' or '：' in s (n bytes). */
+static int
+has_colon(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] == ':' || (i + 3 <= n && memcmp(s + i, "：", 3) == 0))
+            return 1;
+    return 0;
+}
+
+/* cut_chrome: cuts line at the first "【…】" that holds no colon:
+ * 【打印】【关闭】 follow bylines, but 【发布时间：…】 is one. */
+static void
+cut_chrome(char *line)
+{
+    char *open = line, *close;
+    size_t len;
+
+    while ((open = strstr(open, "【")) != NULL) {
+        close = strstr(open, "】");
+        len = close ? (size_t)(close - open) : strlen(open);
+        if (!has_colon(open, len)) {
+            *open = '\0';
+            return;
+        }
+        open += 3;
+    }
+}
+
+/* byline_text: the line of els[i] if it could be a byline, without the
+ * chrome that follows it (cut_chrome); NULL otherwise. */
 static char *
 byline_text(struct page *p, size_t i)
 {
     const struct stats *s = &p->st[i];
-    char *line, *cut;
+    char *line;
 
     /* a labelled line has a colon, a bare date line digits */
     if (s->text < 4 || s->text > MAX_LINE ||
@@ -898,8 +953,7 @@ byline_text(struct page *p, size_t i)
         is_tag(p->els[i], "a"))
         return NULL;
     line = line_text(p->els[i]);
-    if ((cut = strstr(line, "【")) != NULL)
-        *cut = '\0';
+    cut_chrome(line);
     return line;
 }
 
@@ -1396,9 +1450,10 @@ import_html_parse(const char *s, size_t n, const struct import_opts *opts,
         char msg[160];
 
         snprintf(msg, sizeof(msg),
-                 "%zu relative links or images dropped: the page names no "
-                 "base (<base> or a canonical link); give --base-url",
-                 p.unresolved);
+                 "%zu relative %s dropped: the page names no base (<base> "
+                 "or a canonical link); give --base-url",
+                 p.unresolved,
+                 p.unresolved == 1 ? "link or image" : "links or images");
         sink->warn(sink->arg, msg);
     }
     item.article = &a;

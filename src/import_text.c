@@ -700,8 +700,8 @@ at_boundary(const char *s, size_t i)
 {
     static const uint32_t seps[] = { '|',    '/',    '[',    ']',    '(',
                                      ')',    ',',    ';',    0x3010, 0x3011,
-                                     0xFF08, 0xFF09, 0xFF5C, 0x4E28, 0xFF0C,
-                                     0xFF1B, 0x3001 };
+                                     0xFF08, 0xFF09, 0xFF3B, 0xFF3D, 0xFF5C,
+                                     0x4E28, 0xFF0C, 0xFF1B, 0x3001 };
     uint32_t cp;
     size_t k;
 
@@ -741,9 +741,38 @@ label_at(const char *s, size_t n, size_t i, enum field *f)
     return 0;
 }
 
+/* trim_unmatched: drops a parenthesis (full-width or not) or a
+ * full-width square bracket at either end that has no partner inside:
+ * "（发布时间：2013-06-05）" is padding, "人民网（北京）" is not.
+ * Returns whether it dropped one. */
+static int
+trim_unmatched(const char **s, size_t *n)
+{
+    static const char *const pairs[][2] = { { "（", "）" },
+                                            { "［", "］" },
+                                            { "(", ")" } };
+    size_t k, len;
+
+    for (k = 0; k < COUNT(pairs); k++) {
+        len = strlen(pairs[k][0]);
+        if (starts_with(*s, *n, pairs[k][0]) &&
+            find(*s, *n, pairs[k][1]) == NULL) {
+            *s += len, *n -= len;
+            return 1;
+        }
+        len = strlen(pairs[k][1]);
+        if (*n >= len && memcmp(*s + *n - len, pairs[k][1], len) == 0 &&
+            find(*s, *n, pairs[k][0]) == NULL) {
+            *n -= len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* trim_decoration: drops white space and the brackets, bars and commas
  * that pages put around and between labelled fields ("【字体：大 中 小】",
- * "| 作者：…", "来源：海关，作者：…"). */
+ * "| 作者：…", "来源：海关，作者：…", "（发布时间：…）"). */
 static void
 trim_decoration(const char **s, size_t *n)
 {
@@ -753,8 +782,8 @@ trim_decoration(const char **s, size_t *n)
     int again = 1;
 
     while (again) {
-        again = 0;
         utf8_trim(s, n);
+        again = trim_unmatched(s, n);
         for (k = 0; k < COUNT(marks); k++) {
             len = strlen(marks[k]);
             if (starts_with(*s, *n, marks[k])) {
@@ -1078,7 +1107,12 @@ struct body {
 };
 
 /* put_element: text was built by join_text (utf8_append_clean), so it is
- * escaped without being filtered a second time. */
+ * escaped without being filtered a second time.  The body is not run
+ * through the sanitizer (sanitize.h), which would parse it with libxml2
+ * again for nothing: it is made only of <p> and <h2> elements holding
+ * collapsed, escaped text, which is the sanitizer's own output form, so
+ * it is a fixpoint of the sanitizer (test_sanitize checks this on every
+ * text fixture and sample). */
 static void
 put_element(struct body *b, const char *tag, const struct buf *text)
 {

@@ -23,6 +23,7 @@
 #include "tidings/err.h"
 #include "tidings/file.h"
 #include "tidings/json.h"
+#include "tidings/url.h"
 #include "tidings/utf8.h"
 #include "tidings/xalloc.h"
 
@@ -90,17 +91,6 @@ is_absolute_url(const char *s)
     else
         return 0;
     return *host != '\0' && *host != '/' && strpbrk(s, " \t\r\n<>\"") == NULL;
-}
-
-/* is_absolute_iri: scheme ":" something (RFC 3987), for Atom ids. */
-static int
-is_absolute_iri(const char *s)
-{
-    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
-
-    return n > 0 && ((*s | 32) >= 'a' && (*s | 32) <= 'z') && s[n] == ':' &&
-           s[n + 1] != '\0' && strpbrk(s, " \t\r\n") == NULL;
 }
 
 static int
@@ -462,7 +452,7 @@ check_atom_id(struct lint *l, const xmlNode *n, struct ids *ids)
 
     if (idn == NULL)
         fault(l, line_of(n), "<%s> without an id", (const char *)n->name);
-    else if (!is_absolute_iri(id))
+    else if (!url_is_iri(id))
         fault(l, line_of(idn), "id '%s' is not an absolute IRI", id);
     else if (ids != NULL && ids_add(ids, id) < 0)
         fault(l, line_of(idn), "id '%s' appears twice", id);

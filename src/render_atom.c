@@ -1,6 +1,7 @@
 /*
  * render_atom: Atom 1.0.  Entries are fragments at depth 1 (feed > entry).
- * Field by field as the feed conventions fix it: id is the feed id; the
+ * Field by field as the feed conventions fix it: id is the feed id (in a
+ * tag: URI when it is no absolute IRI, see article_atom_id); the
  * alternate link is the article's own URL, else its page on the site, and
  * an article with its own URL also links its site page as rel="related";
  * title and summary are type="text", the body is type="html" (escaped);
@@ -14,6 +15,7 @@
 #include "tidings/date.h"
 #include "tidings/err.h"
 #include "tidings/render_feed.h"
+#include "tidings/url.h"
 #include "tidings/xwriter.h"
 
 #define NS_HISTORY "http://purl.org/syndication/history/1.0"
@@ -60,6 +62,22 @@ author(struct xwriter *w, const char *name)
     xwriter_end(w);
 }
 
+/* entry_id: the feed id, or the tag: URI that carries one that is no
+ * absolute IRI, as Atom requires (article_atom_id). */
+static void
+entry_id(struct xwriter *w, const char *feed_id, const char *site)
+{
+    struct buf id = BUF_INIT;
+
+    if (url_is_iri(feed_id)) {
+        xwriter_element(w, "id", feed_id);
+        return;
+    }
+    article_atom_id(feed_id, site, &id);
+    xwriter_element(w, "id", id.data);
+    buf_release(&id);
+}
+
 void
 render_atom_entry(const struct conf *c, const struct render_item *it,
                   struct xwriter *w)
@@ -68,7 +86,7 @@ render_atom_entry(const struct conf *c, const struct render_item *it,
 
     xwriter_set_trusted(w, it->clean);
     xwriter_start(w, "entry");
-    xwriter_element(w, "id", a->feed_id);
+    entry_id(w, a->feed_id, c->site_base_url);
     typed(w, "title", "text", a->title);
     link(w, "alternate", "text/html", it->link);
     if (it->has_url)

@@ -1181,6 +1181,574 @@ ser_block(const struct sanitize *s, const struct node *n, struct buf *out)
     close_tag(out, n->tag);
 }
 
+/* ---- limits on what libxml2's HTML parser is given --------------------- */
+
+/*
+ * libxml2 2.9's HTML parser compares each attribute of a start tag with
+ * every one before it, so a tag of n attributes costs n^2 (one <p> of
+ * 40 000 took 12 s, of 1.5 million hours), and it builds the whole tree
+ * before anything can count it (a 16 MiB page of <p>x</p> took 939 MB).
+ * Two bounds keep both in check:
+ *
+ *  - before parsing, a linear scan counts the attributes of every start
+ *    tag as that parser reads them, and a tag of more than MAX_TAG_ATTRS
+ *    is refused.  The scan follows the parser's tokens: tag and attribute
+ *    names cut at 100 characters, quoted and unquoted values, a NUL
+ *    ending a tag, end tags, comments ending at --> or --!>, DOCTYPE and
+ *    PI, and the text of script and style, which only "</script" or
+ *    "</style" ends (recovery mode).  Where the parser's reading is not
+ *    certain (a DOCTYPE whose quoted literals hold a '>', a PI target
+ *    that starts with a non-ASCII byte, "</x" right after <script>,
+ *    "</scriptx"), the scan stops following it and from there counts
+ *    every '<' and letter as a start tag (tail_tags), in one pass from
+ *    the right.  So it may count too many, never too few, and it does
+ *    not take the "a<b" of ordinary scripts for tags.  fuzz_htmlscan
+ *    checks this against the parser's tree;
+ *  - while parsing, the parser's element, comment and PI callbacks count
+ *    what it builds, attributes included, and stop it past MAX_PARSED:
+ *    a page at the bound costs about 175 MB to import.
+ *
+ * A long tag is not refused for its length: a data: image or a JSON
+ * attribute can be megabytes, and reading one costs linear time.
+ */
+
+#define MAX_TAG_ATTRS 256
+#define MAX_PARSED    200000 /* elements, attributes, comments, PIs */
+#define NAME_CUT      100    /* htmlParseHTMLName's longest name */
+
+struct scan {
+    const char *p, *end, *start;
+    const char *lost; /* where the scan stopped following the parser */
+    int prologue;     /* only blanks, comments and PIs so far */
+    struct sanitize_tags *t;
+};
+
+static int
+is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int
+is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* is_name_start, is_name_char: the names of htmlParseHTMLName. */
+static int
+is_name_start(char c)
+{
+    return is_letter(c) || c == '_' || c == ':' || c == '.';
+}
+
+static int
+is_name_char(char c)
+{
+    return is_name_start(c) || c == '-' || (c >= '0' && c <= '9');
+}
+
+static size_t
+name_len(const char *p, const char *end)
+{
+    const char *s = p;
+
+    while (p < end && is_name_char(*p))
+        p++;
+    return (size_t)(p - s);
+}
+
+static size_t
+chunks(size_t len)
+{
+    return (len + NAME_CUT - 1) / NAME_CUT;
+}
+
+static void
+add_tag(struct scan *s, const char *tag, size_t attrs)
+{
+    s->t->tags++;
+    s->t->attrs += attrs;
+    if (attrs > s->t->most) {
+        s->t->most = attrs;
+        s->t->most_at = (size_t)(tag - s->start);
+    }
+}
+
+/* find_either: the first a or b in [p, end), or end. */
+static const char *
+find_either(const char *p, const char *end, char a, char b)
+{
+    while (p < end && *p != a && *p != b)
+        p++;
+    return p;
+}
+
+/* skip_to: past the first c (or a NUL) from p, or the end. */
+static const char *
+skip_to(const char *p, const char *end, char c)
+{
+    p = find_either(p, end, c, '\0');
+    return p < end ? p + 1 : p;
+}
+
+static const char *
+skip_blanks(const char *p, const char *end)
+{
+    while (p < end && is_blank(*p))
+        p++;
+    return p;
+}
+
+static int
+is_tag_end(const char *p, const char *end)
+{
+    return p >= end || *p == '\0' || *p == '>' ||
+           (*p == '/' && p + 1 < end && p[1] == '>');
+}
+
+/* value_end: the end of the attribute value at p: a quoted one ends
+ * after its closing quote (or at a NUL, where the parser stops), an
+ * unquoted one at a blank, '>' or NUL. */
+static const char *
+value_end(const char *p, const char *end)
+{
+    const char *q;
+
+    if (p < end && (*p == '"' || *p == '\'')) {
+        q = find_either(p + 1, end, *p, '\0');
+        return q < end && *q != '\0' ? q + 1 : q;
+    }
+    while (p < end && !is_blank(*p) && *p != '>' && *p != '\0')
+        p++;
+    return p;
+}
+
+/* attrs_end: reads the attributes of a start tag from p as
+ * htmlParseStartTag does, adding their number to *n; returns where the
+ * tag stops: at '>', "/>", a NUL or the end.  A name of more than
+ * NAME_CUT characters is read as several, and the part after a cut that
+ * is no name start is skipped to the next blank. */
+static const char *
+attrs_end(const char *p, const char *end, size_t *n)
+{
+    const char *q;
+    size_t len;
+
+    for (p = skip_blanks(p, end); !is_tag_end(p, end);
+         p = skip_blanks(p, end)) {
+        if (!is_name_start(*p)) {
+            while (!is_tag_end(p, end) && !is_blank(*p))
+                p++;
+            continue;
+        }
+        len = name_len(p, end);
+        p += len < NAME_CUT ? len : NAME_CUT;
+        (*n)++;
+        q = skip_blanks(p, end);
+        if (q < end && *q == '=')
+            p = value_end(skip_blanks(q + 1, end), end);
+    }
+    return p;
+}
+
+/* is_name: the name at p is exactly name (any case). */
+static int
+is_name(const char *p, const char *end, const char *name)
+{
+    size_t len = strlen(name);
+
+    return name_len(p, end) == len && strncasecmp(p, name, len) == 0;
+}
+
+/* raw_end: the first "</" and name (any case) from p, or the end. */
+static const char *
+raw_end(const char *p, const char *end, const char *name)
+{
+    size_t len = strlen(name);
+
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        if ((size_t)(end - p) >= len + 2 && p[1] == '/' &&
+            strncasecmp(p + 2, name, len) == 0)
+            return p;
+        p++;
+    }
+    return end;
+}
+
+/* is_peeked: the name at p is name (any case) as the parser reads it
+ * when it looks ahead to close elements (htmlParseHTMLName_nonInvasive),
+ * which takes no '.' into names: "<body.x" closes a style. */
+static int
+is_peeked(const char *p, const char *end, const char *name)
+{
+    size_t len = strlen(name);
+    char c;
+
+    if ((size_t)(end - p) < len || strncasecmp(p, name, len) != 0)
+        return 0;
+    c = (size_t)(end - p) > len ? p[len] : '\0';
+    return !is_name_char(c) || c == '.';
+}
+
+/* closes_raw: the start tag at p closes the script or style element
+ * (htmlStartClose: noscript a script, body or frameset a style). */
+static int
+closes_raw(const char *p, const char *end, const char *name)
+{
+    if (end - p < 2 || p[0] != '<')
+        return 0;
+    if (name[1] == 'c')
+        return is_peeked(p + 1, end, "noscript");
+    return is_peeked(p + 1, end, "body") || is_peeked(p + 1, end, "frameset");
+}
+
+/* raw_text: the text of a script or style element from s->p.  The
+ * parser looks at its start as at markup: "</" is an end tag, and the
+ * start tag of an element that closes this one is one.  Otherwise "</"
+ * and the name end it; an end tag of another name there leaves the
+ * element open. */
+static void
+raw_text(struct scan *s, const char *name)
+{
+    const char *p = s->p, *end = s->end;
+
+    if (end - p >= 2 && p[0] == '<' && p[1] == '/' &&
+        !is_name(p + 2, end, name)) {
+        s->lost = p;
+        return;
+    }
+    if (closes_raw(p, end, name))
+        return;
+    p = raw_end(p, end, name);
+    if (p < end && !is_name(p + 2, end, name))
+        s->lost = p;
+    else
+        s->p = skip_to(p, end, '>');
+}
+
+/* start_tag: the start tag at s->p ('<' and a letter). */
+static void
+start_tag(struct scan *s)
+{
+    const char *tag = s->p, *name = tag + 1, *p, *raw = NULL;
+    size_t len = name_len(name, s->end), n = 0;
+
+    if (len < NAME_CUT && is_name(name, s->end, "script"))
+        raw = "script";
+    else if (len < NAME_CUT && is_name(name, s->end, "style"))
+        raw = "style";
+    p = attrs_end(name + (len < NAME_CUT ? len : NAME_CUT), s->end, &n);
+    add_tag(s, tag, n);
+    if (p < s->end && *p == '>') {
+        s->p = p + 1;
+        if (raw != NULL)
+            raw_text(s, raw);
+    } else {
+        /* "/>" is an empty element; at a NUL the parser stops */
+        s->p = p < s->end ? p + (*p == '/' ? 2 : 1) : p;
+    }
+}
+
+/* quoted_end: past the first '>' outside quotes from p. */
+static const char *
+quoted_end(const char *p, const char *end)
+{
+    while (p < end && *p != '>' && *p != '\0') {
+        if (*p == '"' || *p == '\'')
+            p = value_end(p, end);
+        else
+            p++;
+    }
+    return p < end ? p + 1 : p;
+}
+
+/* comment_end: past the "-->" or "--!>" that ends the comment at p, or
+ * the end (an unended comment takes the rest of the document). */
+static const char *
+comment_end(const char *p, const char *end)
+{
+    for (p += 4; end - p >= 3; p++)
+        if (p[0] == '-' && p[1] == '-' &&
+            (p[2] == '>' || (p[2] == '!' && end - p >= 4 && p[3] == '>')))
+            return p + (p[2] == '>' ? 3 : 4);
+    return end;
+}
+
+static int
+is_comment(const char *p, const char *end)
+{
+    return end - p >= 4 && p[0] == '<' && p[1] == '!' && p[2] == '-' &&
+           p[3] == '-';
+}
+
+/* doctype: the DOCTYPE at s->p ends at the first '>', or past quoted
+ * literals after PUBLIC or SYSTEM.  One after the document's start is
+ * read by the parser's content loop, which then takes a '<' that starts
+ * no comment, PI or element as text. */
+static void
+doctype(struct scan *s)
+{
+    const char *first = skip_to(s->p + 9, s->end, '>'), *p = first;
+
+    if (quoted_end(s->p + 9, s->end) != first) {
+        s->lost = first;
+        return;
+    }
+    if (!s->prologue && p + 1 < s->end && *p == '<' && !is_letter(p[1]) &&
+        p[1] != '?' && !is_comment(p, s->end))
+        p++;
+    s->p = p;
+}
+
+/* bang: "<!" at s->p: a comment, a DOCTYPE, or a '<' of text. */
+static void
+bang(struct scan *s)
+{
+    const char *p = s->p;
+
+    if (is_comment(p, s->end))
+        s->p = comment_end(p, s->end);
+    else if (s->end - p >= 9 && strncasecmp(p + 2, "DOCTYPE", 7) == 0)
+        doctype(s);
+    else
+        s->p = p + 1;
+}
+
+/* question: "<?" at s->p: a PI up to the next '>' when a name follows
+ * (the parser's names may also start with non-ASCII letters), else
+ * text. */
+static void
+question(struct scan *s)
+{
+    const char *p = s->p + 2, *gt;
+    char c = p < s->end ? *p : '\0';
+
+    if (is_letter(c) || c == '_' || c == ':') {
+        gt = memchr(p, '>', (size_t)(s->end - p));
+        s->p = gt != NULL ? gt + 1 : s->end;
+    } else if ((unsigned char)c >= 0x80) {
+        s->lost = p;
+    } else {
+        s->p = p;
+    }
+}
+
+/* end_tag: "</" and a name go up to the next '>' (or a NUL); without a
+ * name the parser takes the two characters as text. */
+static void
+end_tag(struct scan *s)
+{
+    const char *p = s->p;
+
+    if (s->end - p > 2 && is_name_start(p[2]))
+        s->p = skip_to(p + 2, s->end, '>');
+    else
+        s->p = p + 2;
+}
+
+/* The attributes a start tag would get from one position on, for each
+ * state of htmlParseStartTag's loop: at the top (blanks, then a name or
+ * other), after a name (blanks, then '=' or not), after '=', in a
+ * quoted or unquoted value, in a skipped non-name; and the length of the
+ * run of name characters there. */
+struct ahead {
+    size_t top, after_name, after_eq, dq, sq, unq, other, run;
+};
+
+/* named: the attributes from a name of len characters on, given the
+ * states where its run ends: past a cut the rest may be read as names or
+ * skipped, so the larger count is taken. */
+static size_t
+named(size_t len, const struct ahead *r)
+{
+    size_t more = r->after_name > r->other ? r->after_name : r->other;
+
+    return chunks(len) + (len > NAME_CUT ? more : r->after_name);
+}
+
+/* step: the states at p, whose char is c, from those after it (v) and
+ * at the end of the run of names after it (r). */
+static void
+step(const char *p, const char *end, const struct ahead *v,
+     const struct ahead *r, struct ahead *w)
+{
+    char c = *p;
+    int blank = is_blank(c), stop = is_tag_end(p, end);
+
+    w->run = is_name_char(c) ? v->run + 1 : 0;
+    w->other = stop ? 0 : blank ? v->top : v->other;
+    w->dq = c == '"' ? v->top : c == '\0' ? 0 : v->dq;
+    w->sq = c == '\'' ? v->top : c == '\0' ? 0 : v->sq;
+    w->unq = blank ? v->top : c == '>' || c == '\0' ? 0 : v->unq;
+    w->top = blank              ? v->top
+             : stop             ? 0
+             : is_name_start(c) ? named(w->run, r)
+                                : w->other;
+    w->after_name = blank ? v->after_name : c == '=' ? v->after_eq : w->top;
+    w->after_eq = blank       ? v->after_eq
+                  : c == '"'  ? v->dq
+                  : c == '\'' ? v->sq
+                              : w->unq;
+}
+
+/* tail_tags: from `from` on, every '<' and letter counts as a start tag
+ * with as many attributes as the parser could read from there: one pass
+ * from the right keeps, for each position, the states of the tag loop
+ * (struct ahead) after it and at the end of its run of names. */
+static void
+tail_tags(struct scan *s, const char *from)
+{
+    struct ahead v, r, w;
+    const char *p;
+    size_t len, more;
+
+    memset(&v, 0, sizeof(v));
+    memset(&r, 0, sizeof(r));
+    for (p = s->end; p-- > from;) {
+        if (*p == '<' && p + 1 < s->end && is_letter(p[1])) {
+            /* the tag name; past a cut the rest is read as attributes */
+            len = v.run;
+            more = r.after_name > r.other ? r.after_name : r.other;
+            add_tag(s, p,
+                    len <= NAME_CUT ? r.top : chunks(len - NAME_CUT) + more);
+        }
+        step(p, s->end, &v, &r, &w);
+        if (w.run == 0)
+            r = w;
+        v = w;
+    }
+}
+
+void
+sanitize_count_tags(const char *html, size_t n, struct sanitize_tags *t)
+{
+    struct scan s = { html, html + n, html, NULL, 1, t };
+    const char *lt;
+    char c;
+
+    memset(t, 0, sizeof(*t));
+    /* the parser passes over a UTF-8 BOM: what follows is the prologue */
+    if (n >= 3 && memcmp(html, "\xEF\xBB\xBF", 3) == 0)
+        s.p += 3;
+    while (s.lost == NULL &&
+           (lt = memchr(s.p, '<', (size_t)(s.end - s.p))) != NULL) {
+        if (s.prologue && skip_blanks(s.p, lt) != lt)
+            s.prologue = 0;
+        s.p = lt;
+        c = s.end - lt > 1 ? lt[1] : '\0';
+        if (c == '!')
+            bang(&s);
+        else if (c == '?')
+            question(&s);
+        else if (is_letter(c))
+            start_tag(&s);
+        else if (c == '/')
+            end_tag(&s);
+        else
+            s.p++;
+        /* a comment or a PI leaves the prologue open; a DOCTYPE ends it */
+        if (!is_comment(lt, s.end) && c != '?')
+            s.prologue = 0;
+    }
+    if (s.lost != NULL)
+        tail_tags(&s, s.lost);
+}
+
+/* The parser's callbacks, counting.  The guard is the context's
+ * _private, which libxml2 leaves to applications. */
+static int
+guard_count(htmlParserCtxtPtr ctxt, size_t n)
+{
+    struct sanitize_guard *g = ctxt->_private;
+
+    g->nodes += n;
+    if (g->nodes <= MAX_PARSED)
+        return 1;
+    g->over = 1;
+    xmlStopParser(ctxt);
+    return 0;
+}
+
+static void
+guard_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    htmlParserCtxtPtr ctxt = ctx;
+    struct sanitize_guard *g = ctxt->_private;
+    size_t n = 1;
+
+    while (atts != NULL && atts[2 * (n - 1)] != NULL)
+        n++;
+    if (guard_count(ctxt, n) && g->start != NULL)
+        ((startElementSAXFunc)g->start)(ctx, name, atts);
+}
+
+static void
+guard_comment(void *ctx, const xmlChar *value)
+{
+    htmlParserCtxtPtr ctxt = ctx;
+    struct sanitize_guard *g = ctxt->_private;
+
+    if (guard_count(ctxt, 1) && g->comment != NULL)
+        ((commentSAXFunc)g->comment)(ctx, value);
+}
+
+static void
+guard_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    htmlParserCtxtPtr ctxt = ctx;
+    struct sanitize_guard *g = ctxt->_private;
+
+    if (guard_count(ctxt, 1) && g->pi != NULL)
+        ((processingInstructionSAXFunc)g->pi)(ctx, target, data);
+}
+
+int
+sanitize_check_tags(const char *html, size_t n, struct err *err)
+{
+    struct sanitize_tags t;
+    size_t line = 1, i;
+
+    sanitize_count_tags(html, n, &t);
+    if (t.most <= MAX_TAG_ATTRS)
+        return 0;
+    for (i = 0; i < t.most_at; i++)
+        line += html[i] == '\n';
+    return err_set(err, ERR_LIMIT,
+                   "line %zu: a start tag has more than %d attributes", line,
+                   MAX_TAG_ATTRS);
+}
+
+int
+sanitize_guard_begin(struct sanitize_guard *g, void *parser, const char *html,
+                     size_t n, struct err *err)
+{
+    htmlParserCtxtPtr ctxt = parser;
+    xmlSAXHandler *sax = ctxt->sax;
+
+    memset(g, 0, sizeof(*g));
+    if (sanitize_check_tags(html, n, err) < 0)
+        return -1;
+    g->start = (void (*)(void))sax->startElement;
+    g->comment = (void (*)(void))sax->comment;
+    g->pi = (void (*)(void))sax->processingInstruction;
+    ctxt->_private = g;
+    sax->startElement = guard_start;
+    sax->comment = guard_comment;
+    sax->processingInstruction = guard_pi;
+    return 0;
+}
+
+int
+sanitize_guard_end(const struct sanitize_guard *g, struct err *err)
+{
+    if (g->over)
+        return err_set(err, ERR_LIMIT,
+                       "HTML has more than %d elements and attributes",
+                       MAX_PARSED);
+    return 0;
+}
+
 /* ---- entry points ------------------------------------------------------ */
 
 /* parse: the document tree of html in *doc (NULL when libxml2 finds no
@@ -1191,7 +1759,9 @@ parse(const char *html, size_t n, xmlDoc **doc, struct err *err)
 {
     struct buf valid = BUF_INIT;
     htmlParserCtxtPtr ctxt;
+    struct sanitize_guard g;
     struct diag d;
+    int rc = -1;
 
     *doc = NULL;
     if (n > INT_MAX)
@@ -1204,17 +1774,23 @@ parse(const char *html, size_t n, xmlDoc **doc, struct err *err)
         html = valid.data;
         n = valid.len;
     }
+    if (sanitize_guard_begin(&g, ctxt, html, n, err) < 0)
+        goto out;
     diag_begin(&d);
     *doc = htmlCtxtReadMemory(ctxt, html, (int)n, NULL, "UTF-8", HTML_OPTIONS);
     diag_end(&d);
+    if (d.too_deep)
+        err_set(err, ERR_LIMIT, "HTML nests deeper than 256 elements");
+    else if (sanitize_guard_end(&g, err) == 0)
+        rc = 0;
+out:
     htmlFreeParserCtxt(ctxt);
     buf_release(&valid);
-    if (d.too_deep) {
+    if (rc < 0) {
         xmlFreeDoc(*doc);
         *doc = NULL;
-        return err_set(err, ERR_LIMIT, "HTML nests deeper than 256 elements");
     }
-    return 0;
+    return rc;
 }
 
 struct sanitize *

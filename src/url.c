@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -395,4 +396,25 @@ url_is_absolute(const char *s)
         return 0;
     return s[skip] != '\0' && s[skip] != '/' && s[skip] != '?' &&
            s[skip] != '#';
+}
+
+int
+url_is_iri(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+    return n > 0 && ((*s | 32) >= 'a' && (*s | 32) <= 'z') && s[n] == ':' &&
+           s[n + 1] != '\0' && strpbrk(s, " \t\r\n") == NULL;
+}
+
+void
+url_host(const char *url, char *out, size_t cap)
+{
+    const char *h = strstr(url, "://");
+    size_t n;
+
+    h = h ? h + 3 : url;
+    n = strcspn(h, "/:?#");
+    snprintf(out, cap, "%.*s", (int)n, h);
 }

@@ -176,6 +176,54 @@ date_rfc822_forms(void)
     CHECK_INT_EQ(t, 784111777);
 }
 
+/* Zone names in feeds: CST by the site's zone, a small table of common
+ * names, unknown ones read as UTC and reported, a trailing comment. */
+static void
+date_feed_zones(void)
+{
+    const int china = 8 * 3600, chicago = -6 * 3600;
+    int64_t t = 0, ten = date_make(2020, 1, 5, 10, 0, 0, 0);
+    char zone[DATE_ZONE_MAX];
+
+#define FEED(s, local) date_parse_feed(s, strlen(s), local, zone, &t)
+    CHECK(FEED("Sun, 05 Jan 2020 18:00:00 CST", china) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK_STR_EQ(zone, "");
+    CHECK(FEED("Sun, 05 Jan 2020 04:00:00 CST", chicago) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(FEED("Sun, 05 Jan 2020 04:00:00 CST", 0) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(FEED("Sun, 05 Jan 2020 19:00:00 JST", chicago) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(FEED("Sun, 05 Jan 2020 12:00:00 CEST", china) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(FEED("Sun, 05 Jan 2020 19:30:00 ACST", china) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(FEED("Sun, 05 Jan 2020 10:00:00 +0000 (UTC)", china) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(FEED("Sun, 05 Jan 2020 10:00:00 (no zone)", china) < 0);
+    CHECK(FEED("Sun, 05 Jan 2020 10:00:00 GMT (", china) < 0);
+    CHECK(FEED("Sun, 05 Jan 2020 10:00:00 XYZ", china) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK_STR_EQ(zone, "xyz");
+    CHECK(FEED("Sun, 05 Jan 2020 10:00:00 IST", china) == 0);
+    CHECK_STR_EQ(zone, "ist"); /* India, Ireland or Israel: not guessed */
+    CHECK(FEED("2020-01-05 18:00 CST", china) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(FEED("2020-01-05T10:00:00Z", china) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK_STR_EQ(zone, "");
+    CHECK(FEED("not a date XYZ", china) < 0);
+    CHECK_STR_EQ(zone, "");
+#undef FEED
+    /* date_parse_any reads CST by its default zone too; the plain RFC 822
+     * reader (tidings' own feeds have numeric zones) as RFC 822 has it */
+    CHECK(date_parse_any("2020-01-05 18:00 CST", 20, china, &t) == 0);
+    CHECK_INT_EQ(t, ten);
+    CHECK(date_parse_rfc822("Sun, 05 Jan 2020 04:00:00 CST", 29, &t) == 0);
+    CHECK_INT_EQ(t, ten);
+}
+
 static void
 date_formats(void)
 {
@@ -308,6 +356,7 @@ const struct test tests_base[] = {
     { "hash_hex_round_trip", hash_hex_round_trip },
     { "date_text_forms", date_text_forms },
     { "date_rfc822_forms", date_rfc822_forms },
+    { "date_feed_zones", date_feed_zones },
     { "date_formats", date_formats },
     { "date_formats_match_libc", date_formats_match_libc },
     { "charset_conversions", charset_conversions },

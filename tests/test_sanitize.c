@@ -3,6 +3,7 @@
  * never survives, URL resolution, the content model, white space, and the
  * fixpoint property on its own output and on page-text bodies.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "testutil.h"
 #include "tidings/article.h"
 #include "tidings/buf.h"
+#include "tidings/charset.h"
 #include "tidings/err.h"
 #include "tidings/import.h"
 #include "tidings/import_text.h"
@@ -185,6 +187,81 @@ seed_body_is_a_fixpoint(void)
     CHECK_STR_EQ(san(body, NULL), body);
     CHECK_STR_EQ(san(body, BASE), body);
     free(body);
+}
+
+static int
+keep_last_body(void *arg, struct import_item *item, struct err *err)
+{
+    char **body = arg;
+
+    (void)err;
+    free(*body);
+    *body = item->article->body ? xstrdup(item->article->body) : NULL;
+    return 0;
+}
+
+/* text_bodies_of: imports every page-text file of dir (not the golden
+ * .expected files) and checks that each body is a sanitizer fixpoint,
+ * with and without a base; returns how many bodies were checked, or -1
+ * with why filled on the first that is not. */
+static int
+text_bodies_of(const char *dir, char *why, size_t cap)
+{
+    struct import_opts o;
+    struct import_sink sink = { keep_last_body, NULL, NULL };
+    struct dirent *de;
+    struct buf utf8 = BUF_INIT;
+    DIR *d = opendir(dir);
+    int checked = 0;
+
+    memset(&o, 0, sizeof(o));
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        struct err err = ERR_INIT;
+        char path[512], *text, *body = NULL;
+        size_t len;
+
+        if (de->d_name[0] == '.' || strstr(de->d_name, ".expected"))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        text = test_read(path, &len);
+        sink.arg = &body;
+        buf_reset(&utf8);
+        /* decoded as import.c does before the importer sees it */
+        if (text != NULL &&
+            charset_to_utf8(text, len, NULL, &utf8, NULL, &err) == 0 &&
+            import_text_parse(utf8.data, utf8.len, &o, &sink, &err) == 0 &&
+            body != NULL) {
+            checked++;
+            if (strcmp(san(body, NULL), body) != 0 ||
+                strcmp(san(body, BASE), body) != 0) {
+                snprintf(why, cap, "%s/%s: %s", dir, de->d_name,
+                         san(body, NULL));
+                checked = -1;
+            }
+        }
+        free(text);
+        free(body);
+        if (checked < 0)
+            break;
+    }
+    if (d != NULL)
+        closedir(d);
+    buf_release(&utf8);
+    return checked;
+}
+
+/* The page-text importer builds its HTML itself, never through the
+ * sanitizer: every body it makes must be what the sanitizer would. */
+static void
+every_text_body_is_a_fixpoint(void)
+{
+    char why[1024] = "";
+    int fixtures = text_bodies_of("tests/fixtures/text", why, sizeof(why));
+    int samples = text_bodies_of("tests/samples", why, sizeof(why));
+
+    CHECK_MSG(fixtures >= 0 && samples >= 0, "not a fixpoint: %s", why);
+    CHECK_MSG(fixtures >= 35, "%d text fixtures with a body", fixtures);
+    CHECK_MSG(samples >= 5, "%d samples with a body", samples);
 }
 
 static void
@@ -390,6 +467,123 @@ depth_and_size_are_bounded(void)
     buf_release(&deep);
 }
 
+/* ---- limits on what libxml2 is given ----------------------------------- */
+
+/* attrs_tag: "<p a0 a1 ...>" with n attributes, then text, into b. */
+static void
+attrs_tag(struct buf *b, const char *before, int n)
+{
+    int i;
+
+    buf_puts(b, before);
+    buf_puts(b, "<p");
+    for (i = 0; i < n; i++)
+        buf_appendf(b, " a%d", i);
+    buf_puts(b, ">kept text</p>");
+}
+
+static size_t
+most_attrs(const char *html)
+{
+    struct sanitize_tags t;
+
+    sanitize_count_tags(html, strlen(html), &t);
+    return t.most;
+}
+
+/* libxml2 reads a start tag of n attributes in n^2 time (40 000 took
+ * 12 s): such a tag is refused before the parser sees it, and the error
+ * says which bound it passed. */
+static void
+attribute_flood_is_refused(void)
+{
+    struct buf html = BUF_INIT, out = BUF_INIT;
+    struct err err = ERR_INIT;
+
+    attrs_tag(&html, "<div>\n\n", 40000);
+    CHECK(sanitize_html(html.data, html.len, NULL, &out, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    CHECK_STR_EQ(err.msg, "line 3: a start tag has more than 256 attributes");
+    err_clear(&err);
+    CHECK(sanitize_text(html.data, html.len, &out, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    /* 100 attributes (as real pages never have) are still fine */
+    buf_reset(&html);
+    attrs_tag(&html, "", 100);
+    CHECK_STR_EQ(san(html.data, NULL), "<p>kept text</p>");
+    buf_reset(&html);
+    attrs_tag(&html, "", 257);
+    CHECK_STR_EQ(san(html.data, NULL),
+                 "<error: line 1: a start tag has more than 256 attributes>");
+    buf_release(&html);
+    buf_release(&out);
+}
+
+/* The scan reads tags as libxml2 does (fuzz_htmlscan compares the two):
+ * what is quoted, commented or script text is no attribute, but a name
+ * past 100 characters is two, and where the parser's reading is not
+ * certain the scan counts every "<" and letter as a tag. */
+static void
+attribute_scan_reads_like_the_parser(void)
+{
+    struct buf js = BUF_INIT, cut = BUF_INIT;
+    int i;
+
+    CHECK_INT_EQ(most_attrs("<p a=\"x y z\" b='1 2' c=d e>"), 4);
+    CHECK_INT_EQ(most_attrs("<p a=x\"y b>"), 2);  /* no quoted value */
+    CHECK_INT_EQ(most_attrs("<p \"a b c\">"), 2); /* nor here */
+    CHECK_INT_EQ(most_attrs("<!-- <p a b c> --!><p d>"), 1);
+    CHECK_INT_EQ(most_attrs("<style><p a b c></style><p d>"), 1);
+    CHECK_INT_EQ(most_attrs("</p a b c><p d>"), 1);
+    /* a script's "i<n" and the words after it are no tag ... */
+    buf_puts(&js, "<script>for (i = 0; i<n; i++) {");
+    for (i = 0; i < 400; i++)
+        buf_puts(&js, " x = x + 1;");
+    buf_puts(&js, "}</script><p>text</p>");
+    CHECK_INT_EQ(most_attrs(js.data), 0);
+    CHECK_STR_EQ(san(js.data, NULL), "<p>text</p>");
+    /* ... unless the script may have ended where the parser is not sure
+     * it does ("</b>" at its start): then they count */
+    buf_reset(&js);
+    attrs_tag(&js, "<script></b>a", 300);
+    CHECK_INT_EQ(most_attrs(js.data), 300);
+    for (i = 0; i < 250; i++)
+        buf_putc(&cut, 'a');
+    buf_puts(&cut, "=1");
+    buf_reset(&js);
+    buf_appendf(&js, "<p %s>", cut.data);
+    CHECK_INT_EQ(most_attrs(js.data), 3);
+    buf_release(&js);
+    buf_release(&cut);
+}
+
+/* A page of 16 MiB of <p>x</p> took 939 MB before it was refused: the
+ * parser is stopped once it has built the bound, and the error says so. */
+static void
+element_flood_is_refused(void)
+{
+    struct buf html = BUF_INIT, out = BUF_INIT;
+    struct err err = ERR_INIT;
+    int i;
+
+    if (test_slow())
+        SKIP("250 000 elements under valgrind");
+    for (i = 0; i < 250000; i++)
+        buf_puts(&html, "<p>x</p>");
+    CHECK(sanitize_html(html.data, html.len, NULL, &out, &err) < 0);
+    CHECK_INT_EQ(err.code, ERR_LIMIT);
+    CHECK_STR_EQ(err.msg, "HTML has more than 200000 elements and attributes");
+    /* attributes count too */
+    buf_reset(&html);
+    for (i = 0; i < 1000; i++)
+        attrs_tag(&html, "", 250);
+    err_clear(&err);
+    CHECK(sanitize_html(html.data, html.len, NULL, &out, &err) < 0);
+    CHECK_STR_EQ(err.msg, "HTML has more than 200000 elements and attributes");
+    buf_release(&html);
+    buf_release(&out);
+}
+
 /* ---- text -------------------------------------------------------------- */
 
 static const char *
@@ -426,6 +620,7 @@ const struct test tests_sanitize[] = {
     { "url_resolution_is_idempotent", url_resolution_is_idempotent },
     { "page_text_body_is_unchanged", page_text_body_is_unchanged },
     { "seed_body_is_a_fixpoint", seed_body_is_a_fixpoint },
+    { "every_text_body_is_a_fixpoint", every_text_body_is_a_fixpoint },
     { "scripts_styles_and_handlers_go", scripts_styles_and_handlers_go },
     { "script_urls_go", script_urls_go },
     { "relative_urls_become_absolute", relative_urls_become_absolute },
@@ -436,6 +631,10 @@ const struct test tests_sanitize[] = {
     { "blocks_do_not_nest_in_paragraphs", blocks_do_not_nest_in_paragraphs },
     { "fixpoint_on_many_shapes", fixpoint_on_many_shapes },
     { "depth_and_size_are_bounded", depth_and_size_are_bounded },
+    { "attribute_flood_is_refused", attribute_flood_is_refused },
+    { "attribute_scan_reads_like_the_parser",
+      attribute_scan_reads_like_the_parser },
+    { "element_flood_is_refused", element_flood_is_refused },
     { "text_strips_and_decodes", text_strips_and_decodes },
     { NULL, NULL },
 };

@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 
+struct buf;
+
 struct article {
     int64_t id;    /* store row id; 0 before it is stored */
     char *key;     /* identity (SPEC 1.5), see article_set_key */
@@ -63,5 +65,27 @@ void article_mint(struct article *a, const char *host, const char *explicit_id,
 /* article_is_slug_safe: true for 1-64 characters of [A-Za-z0-9._-] that do
  * not start with '.'. */
 int article_is_slug_safe(const char *s);
+
+/*
+ * An Atom id must be an absolute IRI (RFC 4287 4.2.6), but feed ids
+ * imported from RSS are often not ("caop-2013-0412").  Such an id is
+ * written in Atom as a tag: URI (RFC 4151) on the site's host that holds
+ * it percent-encoded, "tag:HOST,2000:id/caop-2013-0412", and the feed
+ * importer reads exactly that form back to the id, so a round trip
+ * through Atom keeps it.  RSS guids and JSON Feed ids take any string
+ * and carry the feed id as it is.
+ */
+
+/* article_atom_id: appends to out the Atom id of feed_id: feed_id
+ * itself when it is an absolute IRI (url_is_iri), else the tag: URI on
+ * the host of site (the site's base URL), with every byte outside
+ * A-Z a-z 0-9 - . _ ~ written as %XX. */
+void article_atom_id(const char *feed_id, const char *site, struct buf *out);
+
+/* article_feed_id_of_atom: the feed id that the Atom id atom_id stands
+ * for on site: the id that article_atom_id wrapped, when atom_id is
+ * exactly what it makes of one, else atom_id itself.  The caller frees
+ * the result. */
+char *article_feed_id_of_atom(const char *atom_id, const char *site);
 
 #endif

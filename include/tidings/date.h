@@ -30,14 +30,28 @@ int date_parse_text(const char *s, size_t n, int default_offset, int64_t *out);
 /* date_parse_rfc822: RFC 822/1123/2822 as found in real feeds: optional
  * weekday, 1- or 2-digit day, English month names of any case and length,
  * 2- or 4-digit years, optional seconds, numeric or named zones (a missing
- * or unknown zone is UTC). */
+ * or unknown zone is UTC, CST is US Central), a trailing comment
+ * ("+0000 (UTC)").  Zone names: RFC 822's, and JST KST HKT SGT AWST ACST
+ * AEST AEDT NZST NZDT CET CEST MET MEST EET EEST WET WEST BST MSK AKST
+ * AKDT HST; IST and AST are ambiguous and unknown. */
 int date_parse_rfc822(const char *s, size_t n, int64_t *out);
+
+/* date_parse_feed: a date of a feed item, RFC 822 as above or a text form
+ * as date_parse_text (at local_offset when it names no zone).  Where the
+ * site is at +08:00 (local_offset), CST is China Standard Time, as
+ * Chinese publishers mean it; elsewhere US Central.  A zone name it does
+ * not know (read as UTC, RFC 2822 4.3) is copied to unknown, lower-case;
+ * unknown is "" otherwise, and on failure. */
+#define DATE_ZONE_MAX 8
+int date_parse_feed(const char *s, size_t n, int local_offset,
+                    char unknown[DATE_ZONE_MAX], int64_t *out);
 
 /* date_parse_http: the three HTTP date forms of RFC 9110 5.6.7
  * (IMF-fixdate, RFC 850, asctime). */
 int date_parse_http(const char *s, size_t n, int64_t *out);
 
-/* date_parse_any: RFC 3339 / text forms first, then RFC 822. */
+/* date_parse_any: RFC 3339 / text forms first, then RFC 822; CST is
+ * read as date_parse_feed reads it, with default_offset as the site's. */
 int date_parse_any(const char *s, size_t n, int default_offset, int64_t *out);
 
 #define DATE_MAX 40

@@ -30,7 +30,9 @@
  *
  * The page is parsed by libxml2's HTML parser in recover mode with no
  * network; its complaints are collected, never printed.  Nesting deeper
- * than the parser's limit (256) is an error.
+ * than the parser's limit (256) is an error, and so is passing the
+ * sanitizer's bounds on what the parser is given (sanitize.h: a start
+ * tag of more than 256 attributes, more than 200 000 elements).
  */
 
 #include <stddef.h>
@@ -42,8 +44,8 @@ struct import_sink;
 /* import_html_parse: reads the page s (n bytes as in the file) and emits
  * one article.  Returns 0, -1 with ERR_PARSE when it is not an article
  * (no title, no text) or its bytes are not valid in its charset, ERR_LIMIT
- * when it nests too deep, ERR_USAGE for an unknown --encoding, or what
- * the sink returned. */
+ * when it nests too deep or passes those bounds, ERR_USAGE for an unknown
+ * --encoding, or what the sink returned. */
 int import_html_parse(const char *s, size_t n, const struct import_opts *opts,
                       const struct import_sink *sink, struct err *err);
 

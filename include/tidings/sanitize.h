@@ -40,8 +40,9 @@ struct err;
  * a fragment or a whole document) to out; nothing when nothing is left.
  * base is the absolute URL relative links are resolved against, or NULL.
  * Returns 0, or -1 with ERR_LIMIT when the input nests deeper than the
- * HTML parser allows, holds too many elements, or out's cap is reached
- * (out then holds part of the result). */
+ * HTML parser allows, passes the bounds below (too many attributes in a
+ * tag, too many elements), or out's cap is reached (out then holds part
+ * of the result). */
 int sanitize_html(const char *html, size_t n, const char *base, struct buf *out,
                   struct err *err);
 
@@ -74,5 +75,47 @@ int sanitize_text(const char *html, size_t n, struct buf *out, struct err *err);
  * by a letter, '/' or '!' (the feed conventions' test for "this
  * description is HTML"). */
 int sanitize_is_markup(const char *s, size_t n);
+
+/*
+ * Bounds on untrusted HTML for libxml2's HTML parser, which every reader
+ * of HTML (this module, the HTML importer) goes through (SPEC 1.6: never
+ * a hang, never unbounded memory).  Before the parse, a linear scan
+ * refuses a start tag of more than 256 attributes (which the parser
+ * reads in quadratic time); during it, the parser is stopped once it has
+ * built more than 200000 elements, attributes, comments and PIs.
+ */
+
+/* What the scan found: start tags, their attributes, the most in one
+ * tag and where that tag starts (a byte offset). */
+struct sanitize_tags {
+    size_t tags, attrs, most, most_at;
+};
+
+/* sanitize_count_tags: reads the tags of html (n bytes) the way
+ * libxml2's HTML parser reads them, counting too many where its reading
+ * is not certain but never too few. */
+void sanitize_count_tags(const char *html, size_t n, struct sanitize_tags *t);
+
+/* sanitize_check_tags: 0, or -1 with ERR_LIMIT ("line N: a start tag has
+ * more than 256 attributes") for html that passes the scan's bound. */
+int sanitize_check_tags(const char *html, size_t n, struct err *err);
+
+/* The parser's own callbacks (as generic function pointers, so that
+ * libxml2's types stay out of this header) and what it has built. */
+struct sanitize_guard {
+    size_t nodes;
+    int over;
+    void (*start)(void), (*comment)(void), (*pi)(void);
+};
+
+/* sanitize_guard_begin: checks html (n bytes) with sanitize_check_tags
+ * and makes parser (an htmlParserCtxtPtr, given as void *) count what it
+ * builds into g and stop past the bound; g must outlive the parse and
+ * parser's _private is taken.  Returns 0, or -1 with ERR_LIMIT (the
+ * parser untouched).  sanitize_guard_end: after the parse, -1 with
+ * ERR_LIMIT when the parser was stopped (its document is partial). */
+int sanitize_guard_begin(struct sanitize_guard *g, void *parser,
+                         const char *html, size_t n, struct err *err);
+int sanitize_guard_end(const struct sanitize_guard *g, struct err *err);
 
 #endif

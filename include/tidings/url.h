@@ -35,4 +35,12 @@ int url_has_scheme(const char *s);
  * case) followed by a host. */
 int url_is_absolute(const char *s);
 
+/* url_is_iri: true when s is an absolute IRI as Atom ids must be (RFC
+ * 4287 4.2.6, RFC 3987): a scheme, ':', something, and no white space. */
+int url_is_iri(const char *s);
+
+/* url_host: the authority of url ("https://www.example.org:8080/x" ->
+ * "www.example.org", no port) into out, cut to cap bytes with its NUL. */
+void url_host(const char *url, char *out, size_t cap);
+
 #endif
