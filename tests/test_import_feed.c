@@ -520,8 +520,7 @@ utf8_alias_split_character(void)
     CHECK((fd = open("tests/fixtures/feed/utf8_alias.xml", O_RDONLY)) >= 0);
     /* byte 300 is inside a character of the channel's description */
     CHECK(read(fd, head, sizeof(head)) == (ssize_t)sizeof(head));
-    CHECK_MSG(import_feed_stream(fd, head, sizeof(head), &o, &sink, &err) ==
-                  0,
+    CHECK_MSG(import_feed_stream(fd, head, sizeof(head), &o, &sink, &err) == 0,
               "%s", err.msg);
     close(fd);
     CHECK_INT_EQ(c.n, 1);
