@@ -6,6 +6,7 @@
  */
 #include "tidings/charset.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <iconv.h>
@@ -36,10 +37,19 @@ charset_bom(const char *s, size_t n, const char **name)
     return 0;
 }
 
+/* Punctuation and case are folded away ("UTF.8", "utf_8"), as glibc's
+ * iconv does when it looks a name up. */
 int
 charset_is_utf8_alias(const char *name)
 {
-    return strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0;
+    char folded[8];
+    size_t n = 0;
+
+    for (; *name != '\0' && n < sizeof(folded) - 1; name++)
+        if (isalnum((unsigned char)*name))
+            folded[n++] = (char)tolower((unsigned char)*name);
+    folded[n] = '\0';
+    return *name == '\0' && strcmp(folded, "utf8") == 0;
 }
 
 /* canonical: the static name used for reports, and GB2312/GBK widened to

@@ -20,7 +20,6 @@
  */
 #include "tidings/import_feed.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1027,24 +1026,6 @@ decl_encoding(const char *s, size_t n, char *out, size_t cap)
     return 1;
 }
 
-/* utf8_alias: "utf8", "UTF_8", "UTF.8": names iconv reads as UTF-8 but
- * libxml2 2.9.14 does not know, and hands to iconv; its push parser then
- * fails on a character split between two chunks ("input conversion
- * failed"), where the whole document parses.  Such a feed is read with
- * libxml2's own UTF-8 decoder. */
-static int
-utf8_alias(const char *name)
-{
-    char folded[8];
-    size_t n = 0;
-
-    for (; *name != '\0' && n < sizeof(folded) - 1; name++)
-        if (isalnum((unsigned char)*name))
-            folded[n++] = (char)tolower((unsigned char)*name);
-    folded[n] = '\0';
-    return *name == '\0' && strcmp(folded, "utf8") == 0;
-}
-
 /* pick_encoding: what tidings decodes the feed with, overriding libxml2:
  * --encoding, GB18030 for the GB family (see charset_canonical) and for
  * undeclared bytes that are not UTF-8 (SPEC 1.4); NULL leaves it to
@@ -1061,9 +1042,10 @@ pick_encoding(const char *head, size_t n, const struct import_opts *o)
     if (charset_bom(head, n, &bom) > 0)
         return NULL;
     if (decl_encoding(head, n, decl, sizeof(decl))) {
-        /* libxml2 knows "UTF-8" and "UTF8" itself: left to it, it does
-         * not convert at all */
-        if (utf8_alias(decl) && strcasecmp(decl, "UTF-8") != 0 &&
+        /* libxml2 reads "UTF-8" and "UTF8" without converting; another
+         * spelling ("UTF.8") it hands to iconv, and its push parser then
+         * fails on a character split between two chunks */
+        if (charset_is_utf8_alias(decl) && strcasecmp(decl, "UTF-8") != 0 &&
             strcasecmp(decl, "UTF8") != 0)
             return "UTF-8";
         return strcmp(charset_canonical(decl), "GB18030") == 0 ? "GB18030"

@@ -18,7 +18,8 @@ struct err;
  * (0 if none); *name gets "UTF-8", "UTF-16LE" or "UTF-16BE". */
 size_t charset_bom(const char *s, size_t n, const char **name);
 
-/* charset_is_utf8_alias: true for names meaning UTF-8 ("utf8", "UTF-8"). */
+/* charset_is_utf8_alias: true for names meaning UTF-8 ("utf8", "UTF-8",
+ * "UTF.8"). */
 int charset_is_utf8_alias(const char *name);
 
 /* charset_canonical: the name to decode `name` with: "GB18030" for the GB
