@@ -56,17 +56,19 @@ sink_put(void *arg, const struct doc *d, struct err *err)
 /* build_once: one render, streamed into the folder: each document is
  * written as soon as it is rendered and its bytes dropped, so memory does
  * not grow with the site.  prev is the folder's index unless full. */
+/* build_once: one render, streamed into the folder: each document is
+ * written as soon as it is rendered and forgotten, so memory does not
+ * grow with the site.  prev is the folder's index unless full. */
 static int
 build_once(struct ctx *ctx, const struct build_opts *o, int full,
            struct render_stats *rst, struct export_stats *est, struct err *err)
 {
-    struct site prev, site;
+    struct site prev;
     struct export *x = NULL;
     struct render_sink sink;
     int rc = -1;
 
     site_init(&prev);
-    site_init(&site);
     if (export_begin(&x, o->out, err) < 0)
         goto out;
     if (!full)
@@ -74,12 +76,11 @@ build_once(struct ctx *ctx, const struct build_opts *o, int full,
     sink.put = sink_put;
     sink.arg = x;
     if (render_site_to(ctx->store, &ctx->conf, full ? NULL : &prev,
-                       (int64_t)time(NULL), &sink, &site, rst, err) == 0)
-        rc = export_finish(x, &site, ctx->conf.serve_max_age, est, err);
+                       (int64_t)time(NULL), &sink, rst, err) == 0)
+        rc = export_finish(x, ctx->conf.serve_max_age, est, err);
 out:
     export_free(x);
     site_release(&prev);
-    site_release(&site);
     return rc;
 }
 

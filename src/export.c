@@ -26,6 +26,7 @@
 #define _DEFAULT_SOURCE /* flock */
 #include "tidings/export.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -41,6 +42,7 @@
 #include "tidings/file.h"
 #include "tidings/hash.h"
 #include "tidings/site.h"
+#include "tidings/strpool.h"
 #include "tidings/xalloc.h"
 
 #define MANIFEST_HEADER "# tidings manifest 1: hash flags size path\n"
@@ -57,42 +59,43 @@
 #define ENTRY_PENDING   (1u << 1)
 
 struct entry {
-    char *path; /* "/rss.xml" */
+    const char *path; /* "/rss.xml" */
     uint64_t hash;
     size_t size;
     unsigned flags;
+    enum doc_type type; /* of the document, for the header files */
 };
 
 struct manifest {
     struct entry *v;
     size_t len, cap;
-    int borrowed; /* paths belong to a site (manifest_of_site) */
-    size_t next;  /* the entry after the last one manifest_find found */
+    int borrowed;         /* paths are the caller's, not copied */
+    size_t next;          /* the entry after the last one manifest_find found */
+    struct strpool paths; /* the copies */
 };
 
 static void
 manifest_release(struct manifest *m)
 {
-    size_t i;
-
-    for (i = 0; i < m->len && !m->borrowed; i++)
-        free(m->v[i].path);
     free(m->v);
+    strpool_release(&m->paths);
     memset(m, 0, sizeof(*m));
 }
 
 static void
-manifest_add(struct manifest *m, const char *path, uint64_t hash, size_t size,
-             unsigned flags)
+manifest_add(struct manifest *m, const char *path, enum doc_type type,
+             uint64_t hash, size_t size, unsigned flags)
 {
     if (m->len == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 256;
         m->v = xreallocarray(m->v, m->cap, sizeof(*m->v));
     }
-    m->v[m->len].path = m->borrowed ? (char *)(uintptr_t)path : xstrdup(path);
+    m->v[m->len].path =
+        m->borrowed ? path : strpool_dup(&m->paths, path, strlen(path));
     m->v[m->len].hash = hash;
     m->v[m->len].size = size;
     m->v[m->len].flags = flags;
+    m->v[m->len].type = type;
     m->len++;
 }
 
@@ -156,7 +159,8 @@ parse_entry(struct manifest *m, char *line)
     *path++ = '\0';
     if (hash_parse_hex(line, &h) < 0)
         return -1;
-    manifest_add(m, path, h, (size_t)strtoull(size, NULL, 10),
+    manifest_add(m, path, site_type_for_path(path), h,
+                 (size_t)strtoull(size, NULL, 10),
                  (strchr(flags, 'i') ? ENTRY_IMMUTABLE : 0) |
                      (strchr(flags, 'p') ? ENTRY_PENDING : 0));
     return 0;
@@ -244,8 +248,12 @@ write_doc(const struct doc *d, const char *dir, const struct entry *e,
     size_t gz_len = d->gz_len;
     int rc = 0;
 
-    /* no printf: an incremental build passes here for every document of
-     * the site, most of them reused */
+    /* an incremental build passes here for every document of the site,
+     * most of them stubs the manifest holds: those cost no file name */
+    if (d->body == NULL && is_current(e, d, NULL)) {
+        st->unchanged++;
+        return 0;
+    }
     buf_puts(&file, dir);
     buf_puts(&file, d->path);
     buf_append(&gzname, file.data, file.len);
@@ -298,36 +306,37 @@ cache_controls(long max_age, char cc[2][96])
  * articles, and each build writes it again. */
 #define ARTICLES "/articles/"
 
-/* same_run: the number of documents from i on under prefix, or 0 when
- * they do not all share the type and Cache-Control of the first (docs are
- * sorted by path, so the folder's documents are contiguous). */
+/* same_run: the number of entries from i on under prefix, or 0 when
+ * they do not all share the type and Cache-Control of the first (the
+ * manifest is sorted by path, so the folder's documents are contiguous). */
 static size_t
-same_run(const struct site *s, size_t i, const char *prefix)
+same_run(const struct manifest *m, size_t i, const char *prefix)
 {
     size_t j, n = strlen(prefix);
 
-    for (j = i; j < s->ndocs && strncmp(s->docs[j].path, prefix, n) == 0; j++)
-        if (s->docs[j].type != s->docs[i].type ||
-            s->docs[j].immutable != s->docs[i].immutable)
+    for (j = i; j < m->len && strncmp(m->v[j].path, prefix, n) == 0; j++)
+        if (m->v[j].type != m->v[i].type ||
+            (m->v[j].flags & ENTRY_IMMUTABLE) !=
+                (m->v[i].flags & ENTRY_IMMUTABLE))
             return 0;
     return j - i;
 }
 
 /* netlify_rule: one path (or pattern) and its headers. */
 static void
-netlify_rule(struct buf *out, const char *path, const struct doc *d,
+netlify_rule(struct buf *out, const char *path, const struct entry *e,
              const char *cc)
 {
     buf_puts(out, path);
     buf_puts(out, "\n  Content-Type: ");
-    buf_puts(out, site_content_type(d->type));
+    buf_puts(out, site_content_type(e->type));
     buf_puts(out, "\n  Cache-Control: ");
     buf_puts(out, cc);
     buf_puts(out, "\n  X-Content-Type-Options: nosniff\n");
 }
 
 static void
-headers_netlify(const struct site *s, long max_age, struct buf *out)
+headers_netlify(const struct manifest *m, long max_age, struct buf *out)
 {
     char cc[2][96];
     size_t i, run;
@@ -336,26 +345,26 @@ headers_netlify(const struct site *s, long max_age, struct buf *out)
     cache_controls(max_age, cc);
     buf_puts(out, "# Generated by tidings build: response headers per path\n"
                   "# (Netlify and Cloudflare Pages read this file).\n");
-    for (i = 0; i < s->ndocs; i++) {
-        const struct doc *d = &s->docs[i];
-        const char *cd = cc[d->immutable != 0];
+    for (i = 0; i < m->len; i++) {
+        const struct entry *e = &m->v[i];
+        const char *cd = cc[(e->flags & ENTRY_IMMUTABLE) != 0];
 
         if (!articles_seen &&
-            strncmp(d->path, ARTICLES, strlen(ARTICLES)) == 0) {
+            strncmp(e->path, ARTICLES, strlen(ARTICLES)) == 0) {
             articles_seen = 1;
-            if ((run = same_run(s, i, ARTICLES)) > 0) {
-                netlify_rule(out, ARTICLES "*", d, cd);
+            if ((run = same_run(m, i, ARTICLES)) > 0) {
+                netlify_rule(out, ARTICLES "*", e, cd);
                 i += run - 1;
                 continue;
             }
         }
-        netlify_rule(out, strcmp(d->path, "/index.html") == 0 ? "/" : d->path,
-                     d, cd);
-        if (strcmp(d->path, "/index.html") == 0)
+        netlify_rule(out, strcmp(e->path, "/index.html") == 0 ? "/" : e->path,
+                     e, cd);
+        if (strcmp(e->path, "/index.html") == 0)
             buf_appendf(out,
                         "/index.html\n  Content-Type: %s\n"
                         "  Cache-Control: %s\n",
-                        site_content_type(d->type), cc[0]);
+                        site_content_type(e->type), cc[0]);
     }
 }
 
@@ -381,7 +390,7 @@ nginx_location(struct buf *out, const char *op, const char *match,
 }
 
 static void
-headers_nginx(const struct site *s, long max_age, struct buf *out)
+headers_nginx(const struct manifest *m, long max_age, struct buf *out)
 {
     static const struct {
         const char *match;
@@ -403,9 +412,9 @@ headers_nginx(const struct site *s, long max_age, struct buf *out)
     buf_puts(out, "location = /" EXPORT_HEADERS " { return 404; }\n"
                   "location = /" EXPORT_NGINX " { return 404; }\n"
                   "location ^~ /.tidings- { return 404; }\n");
-    for (i = 0; i < s->ndocs; i++)
-        if (s->docs[i].immutable)
-            nginx_location(out, "= ", s->docs[i].path, s->docs[i].type, cc[1]);
+    for (i = 0; i < m->len; i++)
+        if (m->v[i].flags & ENTRY_IMMUTABLE)
+            nginx_location(out, "= ", m->v[i].path, m->v[i].type, cc[1]);
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         nginx_location(out, "", kinds[i].match, kinds[i].type, cc[0]);
 }
@@ -470,17 +479,6 @@ manifest_format(const struct manifest *m, struct buf *out)
     }
 }
 
-static void
-manifest_of_site(const struct site *s, struct manifest *m)
-{
-    size_t i;
-
-    m->borrowed = 1; /* the site outlives the manifest: no copies */
-    for (i = 0; i < s->ndocs; i++)
-        manifest_add(m, s->docs[i].path, s->docs[i].hash, s->docs[i].len,
-                     s->docs[i].immutable ? ENTRY_IMMUTABLE : 0);
-}
-
 /* remove_empty_parents: folders emptied by removals go too, up to dir. */
 static void
 remove_empty_parents(char *file, size_t dir_len)
@@ -496,8 +494,8 @@ remove_empty_parents(char *file, size_t dir_len)
 }
 
 static int
-remove_stale(const struct manifest *old, const struct site *s, const char *dir,
-             struct export_stats *st, struct err *err)
+remove_stale(const struct manifest *old, const struct manifest *cur,
+             const char *dir, struct export_stats *st, struct err *err)
 {
     struct buf file = BUF_INIT;
     size_t i, j;
@@ -506,9 +504,9 @@ remove_stale(const struct manifest *old, const struct site *s, const char *dir,
     /* both are sorted by path: one walk finds the old paths the site no
      * longer has */
     for (i = 0, j = 0; i < old->len && rc == 0; i++) {
-        while (j < s->ndocs && strcmp(s->docs[j].path, old->v[i].path) < 0)
+        while (j < cur->len && strcmp(cur->v[j].path, old->v[i].path) < 0)
             j++;
-        if (j < s->ndocs && strcmp(s->docs[j].path, old->v[i].path) == 0)
+        if (j < cur->len && strcmp(cur->v[j].path, old->v[i].path) == 0)
             continue;
         buf_reset(&file);
         buf_appendf(&file, "%s%s.gz", dir, old->v[i].path);
@@ -589,16 +587,16 @@ drop_pending(const char *dir, struct err *err)
 }
 
 static int
-write_headers(const struct site *s, const char *dir, long max_age,
+write_headers(const struct manifest *m, const char *dir, long max_age,
               struct err *err)
 {
     struct buf b = BUF_INIT;
     int rc;
 
-    headers_netlify(s, max_age, &b);
+    headers_netlify(m, max_age, &b);
     rc = write_if_changed(dir, EXPORT_HEADERS, &b, err);
     buf_reset(&b);
-    headers_nginx(s, max_age, &b);
+    headers_nginx(m, max_age, &b);
     if (rc == 0)
         rc = write_if_changed(dir, EXPORT_NGINX, &b, err);
     buf_release(&b);
@@ -611,6 +609,7 @@ struct export
     char *dir;
     int lock_fd;         /* the folder's lock file, locked; -1: none */
     struct manifest old; /* the manifest and pending entries found */
+    struct manifest cur; /* the documents put so far */
     struct buf tmp;      /* dir/.tidings-tmp */
     int pending_fd;      /* the pending file, opened at the first new file */
     struct export_stats st;
@@ -677,6 +676,7 @@ export_free(struct export *x)
     if (x->lock_fd >= 0)
         close(x->lock_fd); /* the lock goes with it */
     manifest_release(&x->old);
+    manifest_release(&x->cur);
     buf_release(&x->tmp);
     free(x->dir);
     free(x);
@@ -695,7 +695,7 @@ announce(struct export *x, const struct doc *d, struct err *err)
 
     memset(&one, 0, sizeof(one));
     one.borrowed = 1;
-    manifest_add(&one, d->path, d->hash, d->len, ENTRY_PENDING);
+    manifest_add(&one, d->path, d->type, d->hash, d->len, ENTRY_PENDING);
     manifest_format(&one, &line);
     body = strchr(line.data, '\n') + 1; /* without the header line */
     if (x->pending_fd < 0) {
@@ -721,33 +721,34 @@ export_put(struct export *x, const struct doc *d, struct err *err)
     if ((e == NULL || (e->flags & ENTRY_PENDING)) && d->body != NULL &&
         announce(x, d, err) < 0)
         return -1;
-    return write_doc(d, x->dir, e, &x->st, err);
+    if (write_doc(d, x->dir, e, &x->st, err) < 0)
+        return -1;
+    manifest_add(&x->cur, d->path, d->type, d->hash, d->len,
+                 d->immutable ? ENTRY_IMMUTABLE : 0);
+    return 0;
 }
 
 int
-export_finish(struct export *x, const struct site *s, long max_age,
-              struct export_stats *st, struct err *err)
+export_finish(struct export *x, long max_age, struct export_stats *st,
+              struct err *err)
 {
-    struct manifest cur;
-    int rc = -1;
+    size_t i;
 
-    memset(&cur, 0, sizeof(cur));
-    manifest_of_site(s, &cur);
-    if (write_headers(s, x->dir, max_age, err) < 0 ||
-        remove_stale(&x->old, s, x->dir, &x->st, err) < 0 ||
-        write_manifest(x->dir, &cur, err) < 0)
-        goto out;
+    manifest_sort(&x->cur);
+    for (i = 1; i < x->cur.len; i++)
+        assert(strcmp(x->cur.v[i - 1].path, x->cur.v[i].path) != 0);
+    if (write_headers(&x->cur, x->dir, max_age, err) < 0 ||
+        remove_stale(&x->old, &x->cur, x->dir, &x->st, err) < 0 ||
+        write_manifest(x->dir, &x->cur, err) < 0)
+        return -1;
     if (x->pending_fd >= 0)
         close(x->pending_fd);
     x->pending_fd = -1;
     if (drop_pending(x->dir, err) < 0)
-        goto out;
+        return -1;
     rmdir(x->tmp.data);
     *st = x->st;
-    rc = 0;
-out:
-    manifest_release(&cur);
-    return rc;
+    return 0;
 }
 
 int
@@ -764,7 +765,7 @@ export_write(const struct site *s, const char *dir, long max_age,
     for (i = 0; i < s->ndocs; i++)
         if (export_put(x, &s->docs[i], err) < 0)
             goto out;
-    rc = export_finish(x, s, max_age, st, err);
+    rc = export_finish(x, max_age, st, err);
 out:
     export_free(x);
     return rc;

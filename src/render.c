@@ -48,6 +48,7 @@
 #include "tidings/render_xsl.h"
 #include "tidings/site.h"
 #include "tidings/store.h"
+#include "tidings/strpool.h"
 #include "tidings/xalloc.h"
 
 /* Bump when the bytes of any document change for the same inputs, so
@@ -62,7 +63,7 @@
 
 /* A documents row as last written. */
 struct stored {
-    char *path;
+    const char *path;
     uint64_t hash;
     char source[17];
     int64_t size, changed;
@@ -95,6 +96,7 @@ struct run {
     char conf_fp[HASH_HEX_LEN + 1];
     struct stored *docs;
     size_t ndocs, capdocs;
+    struct strpool paths; /* of docs */
     struct path_index rows_ix, prev_ix;
     char *stylesheet;               /* href of feed.xsl */
     const char *hub;                /* NULL when unset */
@@ -170,7 +172,7 @@ load_row(const struct store_doc *d, void *arg)
         r->docs = xreallocarray(r->docs, r->capdocs, sizeof(*r->docs));
     }
     s = &r->docs[r->ndocs++];
-    s->path = xstrdup(d->path);
+    s->path = strpool_dup(&r->paths, d->path, strlen(d->path));
     if (hash_parse_hex(d->hash, &s->hash) < 0)
         s->hash = 0; /* never matches: the document is rendered again */
     memcpy(s->source, d->source, sizeof(s->source));
@@ -316,27 +318,35 @@ slot_cheap(const struct run *r, const struct slot *sl, int marked)
     return sl->usable && !marked && !r->full;
 }
 
-/* emit: hands a finished document to the sink, then drops its bytes.  A
- * failure is kept in r (later documents are not handed over) and ends
- * the render when it returns to render_all. */
-static int
-emit(struct run *r, struct doc *d)
+/* emit: hands a finished document to the sink.  A failure is kept in r
+ * (later documents are not handed over) and ends the render when it
+ * returns to render_all. */
+static void
+emit(struct run *r, const struct doc *d)
 {
-    if (r->sink == NULL)
-        return 0;
     if (r->sink_err.code == ERR_OK &&
         r->sink->put(r->sink->arg, d, &r->sink_err) < 0 &&
         r->sink_err.code == ERR_OK)
         err_set(&r->sink_err, ERR_IO, "%s: cannot be written", d->path);
-    site_drop_bytes(r->out, d);
-    return r->sink_err.code == ERR_OK ? 0 : -1;
 }
 
+/* slot_reuse: prev's document, as it is.  A sink gets it as it stands
+ * in prev (no bytes are copied: a rebuild of a large site takes over
+ * nearly every document); otherwise out keeps a copy. */
 static void
 slot_reuse(struct run *r, const struct slot *sl, int immutable)
 {
-    emit(r, site_add_copy(r->out, sl->prev, sl->row->changed, immutable));
+    struct doc d;
+
     r->st->reused++;
+    if (r->sink == NULL) {
+        site_add_copy(r->out, sl->prev, sl->row->changed, immutable);
+        return;
+    }
+    d = *sl->prev;
+    d.mtime = sl->row->changed;
+    d.immutable = immutable;
+    emit(r, &d);
 }
 
 /* slot_matches: the inputs are those the bytes in prev came from. */
@@ -367,13 +377,21 @@ queue_row(struct run *r, const struct doc *d, const char *fp)
     row->changed = d->mtime;
 }
 
+/* slot_put: freshly rendered bytes (taking body): kept in out, or handed
+ * to the sink and freed; the documents row is queued for the write that
+ * ends the render. */
 static int
 slot_put(struct run *r, const struct slot *sl, const char *fp, char *body,
          size_t len, int immutable, struct err *err)
 {
-    struct doc *d = site_add(r->out, sl->path, body, len, r->now);
-    int same = sl->row != NULL && sl->row->hash == d->hash;
+    struct doc loose, *d = &loose;
+    int same;
 
+    if (r->sink == NULL)
+        d = site_add(r->out, sl->path, body, len, r->now);
+    else
+        site_doc_init(d, sl->path, body, len, r->now);
+    same = sl->row != NULL && sl->row->hash == d->hash;
     d->immutable = immutable;
     if (same)
         d->mtime = sl->row->changed;
@@ -384,7 +402,11 @@ slot_put(struct run *r, const struct slot *sl, const char *fp, char *body,
     if (!same || strcmp(sl->row->source, fp) != 0 ||
         sl->row->size != (int64_t)len)
         queue_row(r, d, fp);
-    if (emit(r, d) < 0) {
+    if (r->sink == NULL)
+        return 0;
+    emit(r, d);
+    site_doc_release(d);
+    if (r->sink_err.code != ERR_OK) {
         *err = r->sink_err;
         return -1;
     }
@@ -948,8 +970,7 @@ run_release(struct run *r)
     render_plan_release(&r->plan);
     index_release(&r->rows_ix);
     index_release(&r->prev_ix);
-    for (i = 0; i < r->ndocs; i++)
-        free(r->docs[i].path);
+    strpool_release(&r->paths);
     free(r->docs);
     for (i = 0; i < r->npending; i++)
         free((char *)(uintptr_t)r->pending[i].path);
@@ -985,19 +1006,12 @@ in_read(struct run *r, int (*fn)(struct run *, struct err *), struct err *err)
     return rc;
 }
 
-int
-render_site(struct store *store, const struct conf *conf,
-            const struct site *prev, int64_t now, struct site *out,
-            struct render_stats *st, struct err *err)
-{
-    return render_site_to(store, conf, prev, now, NULL, out, st, err);
-}
-
-int
-render_site_to(struct store *store, const struct conf *conf,
-               const struct site *prev, int64_t now,
-               const struct render_sink *sink, struct site *out,
-               struct render_stats *st, struct err *err)
+/* render_run: render_site (sink NULL, every document kept in out) or
+ * render_site_to (out NULL). */
+static int
+render_run(struct store *store, const struct conf *conf,
+           const struct site *prev, int64_t now, const struct render_sink *sink,
+           struct site *out, struct render_stats *st, struct err *err)
 {
     struct run r;
     int rc;
@@ -1022,6 +1036,8 @@ render_site_to(struct store *store, const struct conf *conf,
     if (rc == 0)
         rc = in_write(&r, finish, err);
     run_release(&r);
+    if (out == NULL)
+        return rc < 0 ? err_prefix(err, "render") : 0;
     if (rc < 0) {
         site_release(out);
         return err_prefix(err, "render");
@@ -1029,4 +1045,21 @@ render_site_to(struct store *store, const struct conf *conf,
     out->version = r.revision;
     site_finish(out);
     return 0;
+}
+
+int
+render_site(struct store *store, const struct conf *conf,
+            const struct site *prev, int64_t now, struct site *out,
+            struct render_stats *st, struct err *err)
+{
+    return render_run(store, conf, prev, now, NULL, out, st, err);
+}
+
+int
+render_site_to(struct store *store, const struct conf *conf,
+               const struct site *prev, int64_t now,
+               const struct render_sink *sink, struct render_stats *st,
+               struct err *err)
+{
+    return render_run(store, conf, prev, now, sink, NULL, st, err);
 }

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "tidings/hash.h"
+#include "tidings/strpool.h"
 #include "tidings/xalloc.h"
 
 void
@@ -29,11 +30,11 @@ site_release(struct site *s)
     size_t i;
 
     for (i = 0; i < s->ndocs; i++) {
-        free(s->docs[i].path);
         free(s->docs[i].body);
         free(s->docs[i].gz);
     }
     free(s->docs);
+    strpool_release(&s->paths);
     site_init(s);
 }
 
@@ -192,17 +193,16 @@ doc_begin(struct site *s, const char *path)
     assert(path[0] == '/');
     d = new_doc(s);
     memset(d, 0, sizeof(*d));
-    d->path = xstrdup(path);
+    d->path = strpool_dup(&s->paths, path, strlen(path));
     d->type = site_type_for_path(path);
     return d;
 }
 
-struct doc *
-site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
-            size_t gz_len, int64_t mtime)
+/* doc_fill: the bytes of d (owned), their hash, ETags and gzip form. */
+static void
+doc_fill(struct doc *d, char *body, size_t len, char *gz, size_t gz_len,
+         int64_t mtime)
 {
-    struct doc *d = doc_begin(s, path);
-
     d->body = body;
     d->len = len;
     d->mtime = mtime;
@@ -219,8 +219,37 @@ site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
     }
     d->gz = gz;
     d->gz_len = gz_len;
+}
+
+struct doc *
+site_add_gz(struct site *s, const char *path, char *body, size_t len, char *gz,
+            size_t gz_len, int64_t mtime)
+{
+    struct doc *d = doc_begin(s, path);
+
+    doc_fill(d, body, len, gz, gz_len, mtime);
     s->bytes += d->len + d->gz_len;
     return d;
+}
+
+void
+site_doc_init(struct doc *d, const char *path, char *body, size_t len,
+              int64_t mtime)
+{
+    assert(path[0] == '/');
+    memset(d, 0, sizeof(*d));
+    d->path = path;
+    d->type = site_type_for_path(path);
+    doc_fill(d, body, len, NULL, 0, mtime);
+}
+
+void
+site_doc_release(struct doc *d)
+{
+    free(d->body);
+    free(d->gz);
+    d->body = d->gz = NULL;
+    d->gz_len = 0;
 }
 
 struct doc *
@@ -250,7 +279,7 @@ site_add_copy(struct site *s, const struct doc *from, int64_t mtime,
     struct doc *d = new_doc(s);
 
     *d = *from;
-    d->path = xstrdup(from->path);
+    d->path = strpool_dup(&s->paths, from->path, strlen(from->path));
     d->body = from->body ? xmemdup(from->body, from->len) : NULL;
     d->gz = from->gz ? xmemdup(from->gz, from->gz_len) : NULL;
     d->mtime = mtime;

@@ -60,15 +60,15 @@ int export_write(const struct site *site, const char *dir, long max_age,
  * when another export holds it) and reads its manifest;
  * export_put writes one document (a stub, with no bytes, is taken as
  * already on disk); export_finish writes the header files and the
- * manifest for s, the complete site (stubs are fine), removes what is no
- * longer in it and fills st.  export_free releases the handle and the
- * lock; after a failure the folder holds whole files and a pending list
- * that the next build cleans up. */
+ * manifest for the documents put (the whole site: a path must not be put
+ * twice), removes what is no longer in it and fills st.  export_free releases
+ * the handle and the lock; after a failure the folder holds whole files and a
+ * pending list that the next build cleans up. */
 struct export;
 int export_begin(struct export **out, const char *dir, struct err *err);
 int export_put(struct export *x, const struct doc *d, struct err *err);
-int export_finish(struct export *x, const struct site *s, long max_age,
-                  struct export_stats *st, struct err *err);
+int export_finish(struct export *x, long max_age, struct export_stats *st,
+                  struct err *err);
 void export_free(struct export *x);
 
 /* export_load: reads a folder written by export_write into site (which

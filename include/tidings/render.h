@@ -36,20 +36,22 @@ int render_site(struct store *store, const struct conf *conf,
                 struct render_stats *st, struct err *err);
 
 /* A render_sink takes each document as soon as it is complete (its bytes,
- * hash, mtime and flags final).  After put returns, the document's bytes
- * are dropped from out (site_drop_bytes), so a build writing to disk
- * holds one document's bytes at a time, not the site's.  A non-zero
- * return fails the render with err. */
+ * hash, mtime and flags final); the document and its bytes are valid
+ * during the call only, so a build writing to disk holds one document's
+ * bytes at a time, not the site's.  A document taken over from a prev of
+ * stubs (site_add_stub) comes as a stub.  A non-zero return fails the
+ * render with err. */
 struct doc;
 struct render_sink {
     int (*put)(void *arg, const struct doc *d, struct err *err);
     void *arg;
 };
 
-/* render_site_to: render_site, handing every document to sink. */
+/* render_site_to: render_site, handing every document to sink and keeping
+ * none. */
 int render_site_to(struct store *store, const struct conf *conf,
                    const struct site *prev, int64_t now,
-                   const struct render_sink *sink, struct site *out,
-                   struct render_stats *st, struct err *err);
+                   const struct render_sink *sink, struct render_stats *st,
+                   struct err *err);
 
 #endif

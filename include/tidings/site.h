@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidings/strpool.h"
+
 enum doc_type {
     DOC_RSS,  /* application/rss+xml */
     DOC_ATOM, /* application/atom+xml (feeds and RFC 5005 archives) */
@@ -30,7 +32,8 @@ enum doc_type {
 #define SITE_ETAG_MAX 24 /* "\"" 16 hex digits "-gz\"" and NUL */
 
 struct doc {
-    char *path; /* "/rss.xml", "/category/news/atom.xml"; starts with '/' */
+    const char
+        *path; /* "/rss.xml", "/category/news/atom.xml"; starts with '/' */
     enum doc_type type;
     char *body;
     size_t len;
@@ -46,8 +49,9 @@ struct doc {
 struct site {
     struct doc *docs; /* sorted by path after site_finish */
     size_t ndocs, cap;
-    int64_t version; /* the store revision it was rendered from, or 0 */
-    size_t bytes;    /* sum of body and gzip lengths */
+    int64_t version;      /* the store revision it was rendered from, or 0 */
+    size_t bytes;         /* sum of body and gzip lengths */
+    struct strpool paths; /* the documents' paths */
 };
 
 void site_init(struct site *s);
@@ -65,6 +69,14 @@ struct doc *site_add(struct site *s, const char *path, char *body, size_t len,
  * NULL to compute it), for sites read back from a folder. */
 struct doc *site_add_gz(struct site *s, const char *path, char *body,
                         size_t len, char *gz, size_t gz_len, int64_t mtime);
+
+/* site_doc_init: a document in no site, for a build that writes each
+ * document and forgets it: as site_add (body owned, hash, ETags, gzip
+ * form), but path is not copied and must outlive d.  site_doc_release
+ * frees the bytes. */
+void site_doc_init(struct doc *d, const char *path, char *body, size_t len,
+                   int64_t mtime);
+void site_doc_release(struct doc *d);
 
 /* site_add_copy: adds a copy of d (from another site), bytes, gzip form
  * and ETags as they are: nothing is hashed or compressed again.  mtime
