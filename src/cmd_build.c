@@ -16,7 +16,6 @@
 #include "tidings/err.h"
 #include "tidings/export.h"
 #include "tidings/render.h"
-#include "tidings/site.h"
 
 struct build_opts {
     const char *out;
@@ -53,34 +52,36 @@ sink_put(void *arg, const struct doc *d, struct err *err)
     return export_put(arg, d, err);
 }
 
+static int
+sink_holds(void *arg, const char *path, uint64_t hash, size_t size)
+{
+    return export_holds(arg, path, hash, size);
+}
+
 /* build_once: one render, streamed into the folder: each document is
  * written as soon as it is rendered and its bytes dropped, so memory does
  * not grow with the site.  prev is the folder's index unless full. */
 /* build_once: one render, streamed into the folder: each document is
  * written as soon as it is rendered and forgotten, so memory does not
- * grow with the site.  prev is the folder's index unless full. */
+ * grow with the site.  Unless full, the folder's manifest says which
+ * documents are there already. */
 static int
 build_once(struct ctx *ctx, const struct build_opts *o, int full,
            struct render_stats *rst, struct export_stats *est, struct err *err)
 {
-    struct site prev;
     struct export *x = NULL;
     struct render_sink sink;
     int rc = -1;
 
-    site_init(&prev);
     if (export_begin(&x, o->out, err) < 0)
-        goto out;
-    if (!full)
-        export_index(x, &prev);
+        return -1;
     sink.put = sink_put;
+    sink.holds = full ? NULL : sink_holds;
     sink.arg = x;
-    if (render_site_to(ctx->store, &ctx->conf, full ? NULL : &prev,
-                       (int64_t)time(NULL), &sink, rst, err) == 0)
+    if (render_site_to(ctx->store, &ctx->conf, NULL, (int64_t)time(NULL), &sink,
+                       rst, err) == 0)
         rc = export_finish(x, ctx->conf.serve_max_age, est, err);
-out:
     export_free(x);
-    site_release(&prev);
     return rc;
 }
 

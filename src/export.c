@@ -552,6 +552,10 @@ manifest_find(struct manifest *m, const char *path)
 {
     size_t lo = 0, hi = m->len;
 
+    /* the last one found again (export_holds, then export_put), or the
+     * next */
+    if (m->next > 0 && is_first(m, m->next - 1, path))
+        return &m->v[m->next - 1];
     if (is_first(m, m->next, path))
         return &m->v[m->next++];
     while (lo < hi) {
@@ -711,6 +715,15 @@ announce(struct export *x, const struct doc *d, struct err *err)
     buf_release(&line);
     buf_release(&name);
     return rc;
+}
+
+int
+export_holds(struct export *x, const char *path, uint64_t hash, size_t size)
+{
+    const struct entry *e = manifest_find(&x->old, path);
+
+    return e != NULL && !(e->flags & ENTRY_PENDING) && e->hash == hash &&
+           e->size == size;
 }
 
 int

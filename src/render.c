@@ -306,8 +306,14 @@ slot_init(struct run *r, struct slot *sl, const char *a, const char *b,
     if (sl->row != NULL)
         sl->row->seen = 1;
     sl->prev = find_prev(r, sl->path, h);
-    sl->usable =
-        sl->prev != NULL && sl->row != NULL && sl->prev->hash == sl->row->hash;
+    if (sl->row == NULL)
+        sl->usable = 0;
+    else if (r->prev != NULL)
+        sl->usable = sl->prev != NULL && sl->prev->hash == sl->row->hash;
+    else
+        sl->usable = r->sink != NULL && r->sink->holds != NULL &&
+                     r->sink->holds(r->sink->arg, sl->path, sl->row->hash,
+                                    (size_t)sl->row->size);
 }
 
 /* slot_cheap: true when the document can be taken over without looking
@@ -330,8 +336,9 @@ emit(struct run *r, const struct doc *d)
         err_set(&r->sink_err, ERR_IO, "%s: cannot be written", d->path);
 }
 
-/* slot_reuse: prev's document, as it is.  A sink gets it as it stands
- * in prev (no bytes are copied: a rebuild of a large site takes over
+/* slot_reuse: the document the destination holds, as it is.  A sink
+ * gets it as it stands in prev, or as a stub of the row when the sink
+ * holds it (no bytes are copied: a rebuild of a large site takes over
  * nearly every document); otherwise out keeps a copy. */
 static void
 slot_reuse(struct run *r, const struct slot *sl, int immutable)
@@ -343,7 +350,10 @@ slot_reuse(struct run *r, const struct slot *sl, int immutable)
         site_add_copy(r->out, sl->prev, sl->row->changed, immutable);
         return;
     }
-    d = *sl->prev;
+    if (sl->prev != NULL)
+        d = *sl->prev;
+    else
+        site_doc_stub(&d, sl->row->path, sl->row->hash, (size_t)sl->row->size);
     d.mtime = sl->row->changed;
     d.immutable = immutable;
     emit(r, &d);

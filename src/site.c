@@ -259,17 +259,34 @@ site_add(struct site *s, const char *path, char *body, size_t len,
     return site_add_gz(s, path, body, len, NULL, 0, mtime);
 }
 
+/* stub_fill: d known by hash and size only. */
+static void
+stub_fill(struct doc *d, uint64_t hash, size_t len)
+{
+    d->len = len;
+    d->hash = hash;
+    set_etags(d);
+}
+
 struct doc *
 site_add_stub(struct site *s, const char *path, uint64_t hash, size_t len,
               int immutable)
 {
     struct doc *d = doc_begin(s, path);
 
-    d->len = len;
-    d->hash = hash;
+    stub_fill(d, hash, len);
     d->immutable = immutable;
-    set_etags(d);
     return d;
+}
+
+void
+site_doc_stub(struct doc *d, const char *path, uint64_t hash, size_t len)
+{
+    assert(path[0] == '/');
+    memset(d, 0, sizeof(*d));
+    d->path = path;
+    d->type = site_type_for_path(path);
+    stub_fill(d, hash, len);
 }
 
 struct doc *

@@ -67,6 +67,11 @@ int export_write(const struct site *site, const char *dir, long max_age,
 struct export;
 int export_begin(struct export **out, const char *dir, struct err *err);
 int export_put(struct export *x, const struct doc *d, struct err *err);
+/* export_holds: the folder holds the bytes of hash and size at path, by
+ * its manifest (a document being written is not held), so a stub of them
+ * may be put: a render_sink's holds. */
+int export_holds(struct export *x, const char *path, uint64_t hash,
+                 size_t size);
 int export_finish(struct export *x, long max_age, struct export_stats *st,
                   struct err *err);
 void export_free(struct export *x);

@@ -14,6 +14,7 @@
  * table), which is where Last-Modified comes from.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct conf;
@@ -38,12 +39,18 @@ int render_site(struct store *store, const struct conf *conf,
 /* A render_sink takes each document as soon as it is complete (its bytes,
  * hash, mtime and flags final); the document and its bytes are valid
  * during the call only, so a build writing to disk holds one document's
- * bytes at a time, not the site's.  A document taken over from a prev of
- * stubs (site_add_stub) comes as a stub.  A non-zero return fails the
- * render with err. */
+ * bytes at a time, not the site's.  A non-zero return fails the render
+ * with err.
+ *
+ * holds, when set, stands in for prev: it says whether the destination
+ * already has the bytes of hash and size at path (a folder, by its
+ * manifest).  A document it holds and whose inputs did not change is
+ * handed to put as a stub (site_doc_stub: no bytes), neither rendered nor
+ * read. */
 struct doc;
 struct render_sink {
     int (*put)(void *arg, const struct doc *d, struct err *err);
+    int (*holds)(void *arg, const char *path, uint64_t hash, size_t size);
     void *arg;
 };
 

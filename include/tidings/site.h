@@ -77,6 +77,9 @@ struct doc *site_add_gz(struct site *s, const char *path, char *body,
 void site_doc_init(struct doc *d, const char *path, char *body, size_t len,
                    int64_t mtime);
 void site_doc_release(struct doc *d);
+/* site_doc_stub: d as a document known by its hash and size only (no
+ * bytes, no gzip form; see site_add_stub); path is not copied. */
+void site_doc_stub(struct doc *d, const char *path, uint64_t hash, size_t len);
 
 /* site_add_copy: adds a copy of d (from another site), bytes, gzip form
  * and ETags as they are: nothing is hashed or compressed again.  mtime
