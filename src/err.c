@@ -35,6 +35,7 @@ err_errno(struct err *e, enum err_code code, const char *fmt, ...)
     va_end(ap);
     len = strlen(e->msg);
     snprintf(e->msg + len, sizeof(e->msg) - len, ": %s", strerror(saved));
+    errno = saved;
     return -1;
 }
 

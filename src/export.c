@@ -54,24 +54,31 @@
 
 /* One line of a manifest.  A pending entry is one the union manifest
  * lists before its file is written: it names a file to remove if the
- * build dies, but says nothing about what is on disk. */
+ * build dies, but says nothing about what is on disk.  An entry the
+ * build puts again is updated in place and marked put. */
 #define ENTRY_IMMUTABLE (1u << 0)
 #define ENTRY_PENDING   (1u << 1)
+#define ENTRY_PUT       (1u << 2)
+
+/* A manifest line is at most this long; a path in it shorter still. */
+#define MANIFEST_LINE_MAX 8192
 
 struct entry {
     const char *path; /* "/rss.xml" */
     uint64_t hash;
     size_t size;
     unsigned flags;
-    enum doc_type type; /* of the document, for the header files */
+    enum doc_type type; /* of the document put (the header files need it) */
 };
 
+/* The paths of a manifest's entries point into the files it was read
+ * from (text) or into its pool; manifest_add copies neither. */
 struct manifest {
     struct entry *v;
     size_t len, cap;
-    int borrowed;         /* paths are the caller's, not copied */
     size_t next;          /* the entry after the last one manifest_find found */
-    struct strpool paths; /* the copies */
+    struct strpool paths; /* paths the manifest copied */
+    char *text[2];        /* the manifest and the pending list, as read */
 };
 
 static void
@@ -79,24 +86,29 @@ manifest_release(struct manifest *m)
 {
     free(m->v);
     strpool_release(&m->paths);
+    free(m->text[0]);
+    free(m->text[1]);
     memset(m, 0, sizeof(*m));
 }
 
-static void
-manifest_add(struct manifest *m, const char *path, enum doc_type type,
-             uint64_t hash, size_t size, unsigned flags)
+/* manifest_add: an entry whose path outlives m (or belongs to it). */
+static struct entry *
+manifest_add(struct manifest *m, const char *path, uint64_t hash, size_t size,
+             unsigned flags)
 {
+    struct entry *e;
+
     if (m->len == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 256;
         m->v = xreallocarray(m->v, m->cap, sizeof(*m->v));
     }
-    m->v[m->len].path =
-        m->borrowed ? path : strpool_dup(&m->paths, path, strlen(path));
-    m->v[m->len].hash = hash;
-    m->v[m->len].size = size;
-    m->v[m->len].flags = flags;
-    m->v[m->len].type = type;
-    m->len++;
+    e = &m->v[m->len++];
+    e->path = path;
+    e->hash = hash;
+    e->size = size;
+    e->flags = flags;
+    e->type = DOC_OTHER;
+    return e;
 }
 
 static int
@@ -142,8 +154,10 @@ safe_path(const char *p)
     }
 }
 
+/* parse_entry: one line (NUL-terminated in place, which the entry's path
+ * then points into). */
 static int
-parse_entry(struct manifest *m, char *line)
+parse_entry(struct manifest *m, char *line, unsigned pending)
 {
     char *flags, *size, *path;
     uint64_t h;
@@ -159,48 +173,69 @@ parse_entry(struct manifest *m, char *line)
     *path++ = '\0';
     if (hash_parse_hex(line, &h) < 0)
         return -1;
-    manifest_add(m, path, site_type_for_path(path), h,
-                 (size_t)strtoull(size, NULL, 10),
+    manifest_add(m, path, h, (size_t)strtoull(size, NULL, 10),
                  (strchr(flags, 'i') ? ENTRY_IMMUTABLE : 0) |
-                     (strchr(flags, 'p') ? ENTRY_PENDING : 0));
+                     (strchr(flags, 'p') ? ENTRY_PENDING : 0) | pending);
+    return 0;
+}
+
+/* parse_text: the lines of a manifest file, read whole (a large site's
+ * is megabytes, read on every build: line by line through stdio, each
+ * path copied out, was a tenth of a rebuild). */
+static int
+parse_text(struct manifest *m, char *text, size_t len, unsigned pending,
+           const char *file, struct err *err)
+{
+    char *line = text, *end = text + len, *nl;
+    unsigned lineno = 0;
+
+    for (; line < end; line = nl + 1) {
+        lineno++;
+        if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+            nl = end; /* the last line, without its newline */
+        *nl = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (nl - line >= MANIFEST_LINE_MAX ||
+            strlen(line) != (size_t)(nl - line) ||
+            parse_entry(m, line, pending) < 0)
+            return err_set(err, ERR_PARSE, "%s:%u: malformed manifest line",
+                           file, lineno);
+    }
     return 0;
 }
 
 /* manifest_read: the entries of dir/name added to m (all marked pending
  * when pending is set); a missing file adds nothing (a first build, or no
- * build killed).  m is sorted afterwards. */
+ * build killed).  m is sorted afterwards.  At most two files per
+ * manifest. */
 static int
 manifest_read(struct manifest *m, const char *dir, const char *name,
               int pending, struct err *err)
 {
-    struct buf file = BUF_INIT;
-    char line[8192];
-    unsigned lineno = 0;
-    size_t first = m->len, i;
-    FILE *fp;
+    struct buf file = BUF_INIT, text = BUF_INIT;
+    int slot = m->text[0] != NULL;
+    size_t len;
     int rc = 0;
 
+    assert(m->text[1] == NULL);
     buf_appendf(&file, "%s/%s", dir, name);
-    if ((fp = fopen(file.data, "r")) == NULL) {
-        if (errno != ENOENT)
-            rc = err_errno(err, ERR_IO, "cannot open '%s'", file.data);
+    if (file_read(file.data, 0, &text, NULL, err) < 0) {
+        if (errno == ENOENT)
+            err_clear(err);
+        else
+            rc = err_prefix(err, "'%s'", file.data);
         goto out;
     }
-    while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
-        lineno++;
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        if (parse_entry(m, line) < 0)
-            rc = err_set(err, ERR_PARSE, "%s:%u: malformed manifest line",
-                         file.data, lineno);
-    }
-    fclose(fp);
-    for (i = first; pending && i < m->len; i++)
-        m->v[i].flags |= ENTRY_PENDING;
+    /* a buf holds a NUL after its bytes: a last line without a newline
+     * is cut there */
+    m->text[slot] = buf_detach(&text, &len);
+    rc = parse_text(m, m->text[slot], len, pending ? ENTRY_PENDING : 0,
+                    file.data, err);
     manifest_sort(m);
 out:
     buf_release(&file);
+    buf_release(&text);
     return rc;
 }
 
@@ -493,20 +528,34 @@ remove_empty_parents(char *file, size_t dir_len)
     }
 }
 
+/* same_path: the entries from i on that share its path (a manifest
+ * damaged or edited by hand may list one twice, and a killed build's
+ * pending list names paths the manifest holds), and whether one of them
+ * was put. */
+static size_t
+same_path(const struct manifest *m, size_t i, int *put)
+{
+    size_t k = i;
+
+    *put = 0;
+    do
+        *put |= (m->v[k].flags & ENTRY_PUT) != 0;
+    while (++k < m->len && strcmp(m->v[k].path, m->v[i].path) == 0);
+    return k - i;
+}
+
+/* remove_stale: the files of old's paths that were not put. */
 static int
-remove_stale(const struct manifest *old, const struct manifest *cur,
-             const char *dir, struct export_stats *st, struct err *err)
+remove_stale(const struct manifest *old, const char *dir,
+             struct export_stats *st, struct err *err)
 {
     struct buf file = BUF_INIT;
-    size_t i, j;
-    int rc = 0;
+    size_t i, n;
+    int put, rc = 0;
 
-    /* both are sorted by path: one walk finds the old paths the site no
-     * longer has */
-    for (i = 0, j = 0; i < old->len && rc == 0; i++) {
-        while (j < cur->len && strcmp(cur->v[j].path, old->v[i].path) < 0)
-            j++;
-        if (j < cur->len && strcmp(cur->v[j].path, old->v[i].path) == 0)
+    for (i = 0; i < old->len && rc == 0; i += n) {
+        n = same_path(old, i, &put);
+        if (put)
             continue;
         buf_reset(&file);
         buf_appendf(&file, "%s%s.gz", dir, old->v[i].path);
@@ -547,7 +596,7 @@ is_first(const struct manifest *m, size_t i, const char *path)
  * order (a site's article pages, by slug), so the entry after the last
  * one found is tried before a binary search, whose every step missed the
  * cache on a large site. */
-static const struct entry *
+static struct entry *
 manifest_find(struct manifest *m, const char *path)
 {
     size_t lo = 0, hi = m->len;
@@ -611,11 +660,11 @@ write_headers(const struct manifest *m, const char *dir, long max_age,
 struct export
 {
     char *dir;
-    int lock_fd;         /* the folder's lock file, locked; -1: none */
-    struct manifest old; /* the manifest and pending entries found */
-    struct manifest cur; /* the documents put so far */
-    struct buf tmp;      /* dir/.tidings-tmp */
-    int pending_fd;      /* the pending file, opened at the first new file */
+    int lock_fd;           /* the folder's lock file, locked; -1: none */
+    struct manifest old;   /* the manifest and pending entries found */
+    struct manifest added; /* documents put whose paths old lacks */
+    struct buf tmp;        /* dir/.tidings-tmp */
+    int pending_fd;        /* the pending file, opened at the first new file */
     struct export_stats st;
 };
 
@@ -680,7 +729,7 @@ export_free(struct export *x)
     if (x->lock_fd >= 0)
         close(x->lock_fd); /* the lock goes with it */
     manifest_release(&x->old);
-    manifest_release(&x->cur);
+    manifest_release(&x->added);
     buf_release(&x->tmp);
     free(x->dir);
     free(x);
@@ -698,8 +747,7 @@ announce(struct export *x, const struct doc *d, struct err *err)
     int rc = 0;
 
     memset(&one, 0, sizeof(one));
-    one.borrowed = 1;
-    manifest_add(&one, d->path, d->type, d->hash, d->len, ENTRY_PENDING);
+    manifest_add(&one, d->path, d->hash, d->len, ENTRY_PENDING);
     manifest_format(&one, &line);
     body = strchr(line.data, '\n') + 1; /* without the header line */
     if (x->pending_fd < 0) {
@@ -726,42 +774,84 @@ export_holds(struct export *x, const char *path, uint64_t hash, size_t size)
            e->size == size;
 }
 
+/* export_put records the new site in the old manifest: the entry of a
+ * path it holds is updated and marked put (a rebuild of a large site
+ * puts nearly every path it holds, in order, and so needs no sorting);
+ * a path it does not hold goes to added. */
 int
 export_put(struct export *x, const struct doc *d, struct err *err)
 {
-    const struct entry *e = manifest_find(&x->old, d->path);
+    struct entry *e = manifest_find(&x->old, d->path);
 
     if ((e == NULL || (e->flags & ENTRY_PENDING)) && d->body != NULL &&
         announce(x, d, err) < 0)
         return -1;
     if (write_doc(d, x->dir, e, &x->st, err) < 0)
         return -1;
-    manifest_add(&x->cur, d->path, d->type, d->hash, d->len,
-                 d->immutable ? ENTRY_IMMUTABLE : 0);
+    if (e == NULL)
+        e = manifest_add(&x->added,
+                         strpool_dup(&x->added.paths, d->path, strlen(d->path)),
+                         0, 0, 0);
+    assert(!(e->flags & ENTRY_PUT)); /* a path is put once */
+    e->hash = d->hash;
+    e->size = d->len;
+    e->flags = ENTRY_PUT | (d->immutable ? ENTRY_IMMUTABLE : 0);
+    e->type = d->type;
     return 0;
+}
+
+/* manifest_merge: the new site's manifest into cur (paths borrowed):
+ * the entries of old that were put and those of added (sorted), in path
+ * order.  No path is in both: export_put found old's. */
+static void
+manifest_merge(const struct manifest *old, const struct manifest *added,
+               struct manifest *cur)
+{
+    size_t i = 0, j = 0;
+    const struct entry *e;
+
+    while (i < old->len || j < added->len) {
+        if (i < old->len && !(old->v[i].flags & ENTRY_PUT)) {
+            i++;
+            continue;
+        }
+        if (j == added->len ||
+            (i < old->len && strcmp(old->v[i].path, added->v[j].path) < 0))
+            e = &old->v[i++];
+        else
+            e = &added->v[j++];
+        *manifest_add(cur, e->path, 0, 0, 0) = *e;
+    }
 }
 
 int
 export_finish(struct export *x, long max_age, struct export_stats *st,
               struct err *err)
 {
+    struct manifest cur;
     size_t i;
+    int rc = -1;
 
-    manifest_sort(&x->cur);
-    for (i = 1; i < x->cur.len; i++)
-        assert(strcmp(x->cur.v[i - 1].path, x->cur.v[i].path) != 0);
-    if (write_headers(&x->cur, x->dir, max_age, err) < 0 ||
-        remove_stale(&x->old, &x->cur, x->dir, &x->st, err) < 0 ||
-        write_manifest(x->dir, &x->cur, err) < 0)
-        return -1;
+    memset(&cur, 0, sizeof(cur));
+    manifest_sort(&x->added);
+    for (i = 1; i < x->added.len; i++) /* a path is put once */
+        assert(strcmp(x->added.v[i - 1].path, x->added.v[i].path) != 0);
+    manifest_merge(&x->old, &x->added, &cur);
+    if (write_headers(&cur, x->dir, max_age, err) < 0 ||
+        remove_stale(&x->old, x->dir, &x->st, err) < 0 ||
+        write_manifest(x->dir, &cur, err) < 0)
+        goto out;
     if (x->pending_fd >= 0)
         close(x->pending_fd);
     x->pending_fd = -1;
     if (drop_pending(x->dir, err) < 0)
-        return -1;
+        goto out;
     rmdir(x->tmp.data);
     *st = x->st;
-    return 0;
+    rc = 0;
+out:
+    manifest_release(&cur);
+    return rc;
 }
 
 int

@@ -280,7 +280,55 @@ a_path_listed_twice(void)
     CHECK_INT_EQ(back.ndocs, s.ndocs);
     site_release(&back);
     export_free(x);
+    /* built again: the twice-listed path is kept, and listed once */
+    CHECK_MSG(export_write(&s, dir, 300, &st, &err) == 0, "%s", err.msg);
+    CHECK_INT_EQ(st.removed, 0);
+    CHECK(access(test_path("out/rss.xml"), F_OK) == 0);
+    CHECK(access(test_path("out/rss.xml.gz"), F_OK) == 0);
+    free(m);
+    m = test_read(test_path("out/.tidings-manifest"), NULL);
+    CHECK(m != NULL && (line = strstr(m, "\t/rss.xml\n")) != NULL &&
+          strstr(line + 1, "\t/rss.xml\n") == NULL);
     free(twice);
+    free(m);
+    site_release(&s);
+}
+
+/* manifest_lines: the manifest is read whole and cut into lines: a last
+ * line without its newline still counts; a line with a NUL byte, or
+ * longer than any tidings writes, is malformed. */
+static void
+manifest_lines(void)
+{
+    struct site s, back;
+    struct export_stats st;
+    struct err err = ERR_INIT;
+    const char *dir = test_path("out");
+    const char *file = test_path("out/.tidings-manifest");
+    char *m, *bad;
+    size_t len;
+
+    make_site(&s, rss, 1);
+    CHECK(export_write(&s, dir, 300, &st, &err) == 0);
+    m = test_read(file, &len);
+    CHECK(m != NULL && len > 0 && m[len - 1] == '\n');
+    CHECK(test_write(file, m, len - 1) == 0);
+    site_init(&back);
+    CHECK_MSG(export_load(&back, dir, &err) == 0, "%s", err.msg);
+    CHECK_INT_EQ(back.ndocs, s.ndocs);
+    site_release(&back);
+    m[len - 2] = '\0'; /* the last path, cut by a NUL */
+    CHECK(test_write(file, m, len) == 0);
+    CHECK(export_load(&back, dir, &err) < 0 && err.code == ERR_PARSE);
+    bad = xmalloc(20000);
+    memset(bad, 'a', 20000);
+    memcpy(bad, "0123456789abcdef\t-\t3\t/", 22);
+    bad[19999] = '\n';
+    CHECK(test_write(file, bad, 20000) == 0);
+    err_clear(&err);
+    CHECK(export_load(&back, dir, &err) < 0 && err.code == ERR_PARSE);
+    CHECK(strstr(err.msg, ":1: malformed") != NULL);
+    free(bad);
     free(m);
     site_release(&s);
 }
@@ -464,6 +512,7 @@ nginx_hides_the_bookkeeping(void)
 const struct test tests_export[] = {
     { "writes_files_gz_and_headers", writes_files_gz_and_headers },
     { "a_path_listed_twice", a_path_listed_twice },
+    { "manifest_lines", manifest_lines },
     { "unchanged_files_keep_mtime_and_stale_go",
       unchanged_files_keep_mtime_and_stale_go },
     { "load_gives_the_same_site", load_gives_the_same_site },

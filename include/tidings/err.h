@@ -36,7 +36,8 @@ struct err {
 int err_set(struct err *e, enum err_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* err_errno: as err_set with ": strerror(errno)" appended (errno is read
- * before anything else runs). */
+ * before anything else runs, and left as it was, for a caller that tells
+ * a missing file from other failures). */
 int err_errno(struct err *e, enum err_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* err_prefix: puts "context: " before the message; returns -1. */
