@@ -59,9 +59,6 @@ sink_holds(void *arg, const char *path, uint64_t hash, size_t size)
 }
 
 /* build_once: one render, streamed into the folder: each document is
- * written as soon as it is rendered and its bytes dropped, so memory does
- * not grow with the site.  prev is the folder's index unless full. */
-/* build_once: one render, streamed into the folder: each document is
  * written as soon as it is rendered and forgotten, so memory does not
  * grow with the site.  Unless full, the folder's manifest says which
  * documents are there already. */
@@ -78,8 +75,8 @@ build_once(struct ctx *ctx, const struct build_opts *o, int full,
     sink.put = sink_put;
     sink.holds = full ? NULL : sink_holds;
     sink.arg = x;
-    if (render_site_to(ctx->store, &ctx->conf, NULL, (int64_t)time(NULL), &sink,
-                       rst, err) == 0)
+    if (render_site_to(ctx->store, &ctx->conf, (int64_t)time(NULL), &sink, rst,
+                       err) == 0)
         rc = export_finish(x, ctx->conf.serve_max_age, est, err);
     export_free(x);
     return rc;

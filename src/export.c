@@ -963,8 +963,10 @@ export_load(struct site *s, const char *dir, struct err *err)
     int rc = 0;
 
     memset(&m, 0, sizeof(m));
-    if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0)
+    if (manifest_read(&m, dir, EXPORT_MANIFEST, 0, err) < 0) {
+        manifest_release(&m);
         return -1;
+    }
     if (m.len == 0 && stat(dir, &sb) < 0)
         rc = err_errno(err, ERR_IO, "cannot open '%s'", dir);
     else if (m.len == 0)

@@ -10,7 +10,8 @@
  *     for the articles written since the last render (render_plan), which
  *     marks the documents those articles are or were in;
  *  2. walks every document of the site: one that is not marked and that
- *     prev holds with the bytes last rendered is taken over as it is; any
+ *     prev holds with the bytes last rendered (for a build: the folder
+ *     the sink writes, by its manifest) is taken over as it is; any
  *     other is fingerprinted, taken over when the fingerprint matches, and
  *     rendered otherwise;
  *  3. writes the documents rows that changed, removes the rows of
@@ -115,7 +116,7 @@ struct slot {
     char path[1024];
     struct stored *row;
     const struct doc *prev;
-    int usable; /* prev holds exactly the bytes the row records */
+    int usable; /* prev (or the sink) holds the bytes the row records */
 };
 
 /* ---- fingerprints ------------------------------------------------------- */
@@ -308,10 +309,10 @@ slot_init(struct run *r, struct slot *sl, const char *a, const char *b,
     sl->prev = find_prev(r, sl->path, h);
     if (sl->row == NULL)
         sl->usable = 0;
-    else if (r->prev != NULL)
+    else if (r->sink == NULL)
         sl->usable = sl->prev != NULL && sl->prev->hash == sl->row->hash;
     else
-        sl->usable = r->sink != NULL && r->sink->holds != NULL &&
+        sl->usable = r->sink->holds != NULL &&
                      r->sink->holds(r->sink->arg, sl->path, sl->row->hash,
                                     (size_t)sl->row->size);
 }
@@ -336,10 +337,10 @@ emit(struct run *r, const struct doc *d)
         err_set(&r->sink_err, ERR_IO, "%s: cannot be written", d->path);
 }
 
-/* slot_reuse: the document the destination holds, as it is.  A sink
- * gets it as it stands in prev, or as a stub of the row when the sink
- * holds it (no bytes are copied: a rebuild of a large site takes over
- * nearly every document); otherwise out keeps a copy. */
+/* slot_reuse: the document the destination holds, as it is: out keeps a
+ * copy of prev's, or the sink, which holds it, gets a stub of the row (a
+ * rebuild of a large site takes over nearly every document; nothing of
+ * it is read or copied). */
 static void
 slot_reuse(struct run *r, const struct slot *sl, int immutable)
 {
@@ -350,10 +351,7 @@ slot_reuse(struct run *r, const struct slot *sl, int immutable)
         site_add_copy(r->out, sl->prev, sl->row->changed, immutable);
         return;
     }
-    if (sl->prev != NULL)
-        d = *sl->prev;
-    else
-        site_doc_stub(&d, sl->row->path, sl->row->hash, (size_t)sl->row->size);
+    site_doc_stub(&d, sl->row->path, sl->row->hash, (size_t)sl->row->size);
     d.mtime = sl->row->changed;
     d.immutable = immutable;
     emit(r, &d);
@@ -1017,7 +1015,7 @@ in_read(struct run *r, int (*fn)(struct run *, struct err *), struct err *err)
 }
 
 /* render_run: render_site (sink NULL, every document kept in out) or
- * render_site_to (out NULL). */
+ * render_site_to (prev and out NULL). */
 static int
 render_run(struct store *store, const struct conf *conf,
            const struct site *prev, int64_t now, const struct render_sink *sink,
@@ -1066,10 +1064,9 @@ render_site(struct store *store, const struct conf *conf,
 }
 
 int
-render_site_to(struct store *store, const struct conf *conf,
-               const struct site *prev, int64_t now,
+render_site_to(struct store *store, const struct conf *conf, int64_t now,
                const struct render_sink *sink, struct render_stats *st,
                struct err *err)
 {
-    return render_run(store, conf, prev, now, sink, NULL, st, err);
+    return render_run(store, conf, NULL, now, sink, NULL, st, err);
 }

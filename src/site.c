@@ -305,16 +305,6 @@ site_add_copy(struct site *s, const struct doc *from, int64_t mtime,
     return d;
 }
 
-void
-site_drop_bytes(struct site *s, struct doc *d)
-{
-    s->bytes -= (d->body ? d->len : 0) + d->gz_len;
-    free(d->body);
-    free(d->gz);
-    d->body = d->gz = NULL;
-    d->gz_len = 0;
-}
-
 static int
 cmp_doc(const void *a, const void *b)
 {

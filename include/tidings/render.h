@@ -55,9 +55,8 @@ struct render_sink {
 };
 
 /* render_site_to: render_site, handing every document to sink and keeping
- * none. */
-int render_site_to(struct store *store, const struct conf *conf,
-                   const struct site *prev, int64_t now,
+ * none; the sink's holds stands in for prev. */
+int render_site_to(struct store *store, const struct conf *conf, int64_t now,
                    const struct render_sink *sink, struct render_stats *st,
                    struct err *err);
 

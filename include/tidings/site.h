@@ -89,16 +89,11 @@ struct doc *site_add_copy(struct site *s, const struct doc *d, int64_t mtime,
                           int immutable);
 
 /* site_add_stub: a document known by its hash and size only (body NULL,
- * no gzip form): what a folder built earlier holds, for a renderer that
- * only needs to know whether those bytes are still right.  Only `build`
- * makes stubs, and export_write writes nothing for them. */
+ * no gzip form): what a folder built earlier holds (export_index), for
+ * code that only needs to know whether those bytes are still right.
+ * export writes nothing for a stub. */
 struct doc *site_add_stub(struct site *s, const char *path, uint64_t hash,
                           size_t len, int immutable);
-
-/* site_drop_bytes: frees d's body and gzip form, leaving a stub that
- * keeps its path, hash, length, ETags, mtime and flags: for a build that
- * has written the document and no longer needs its bytes. */
-void site_drop_bytes(struct site *s, struct doc *d);
 
 /* site_finish: sorts the documents by path.  Two documents with one path
  * are a bug in the renderer (asserted). */
