@@ -352,6 +352,35 @@ unchanged_files_keep_mtime(void)
     buf_release(&out);
 }
 
+/* two_folders_one_store: a build takes over only what its own folder
+ * holds.  A folder built before an import, built again after a second
+ * folder has rendered the import (the store's rows already hold the new
+ * documents), gets them too, and both end byte for byte as a full
+ * build. */
+static void
+two_folders_one_store(void)
+{
+    struct buf out = BUF_INIT, diff = BUF_INIT;
+
+    CHECK(corpus("feed_items = 3\narchive_page = 2\n") == 0);
+    CHECK(build(NULL, "--out", test_path("a"), NULL) == 0);
+    CHECK(import_file("new.txt", new_article) == 0);
+    CHECK(build(&out, "--out", test_path("b"), NULL) == 0);
+    CHECK_MSG(strstr(out.data, " 74 rendered, 0 reused") != NULL, "%s",
+              out.data);
+    buf_reset(&out);
+    CHECK(build(&out, "--out", test_path("a"), NULL) == 0);
+    CHECK_MSG(strstr(out.data, "74 documents: 24 rendered, 50 reused\n"
+                               "24 written, 50 unchanged, 0 removed") != NULL,
+              "%s", out.data);
+    CHECK(build(NULL, "--out", test_path("full"), "--full", NULL) == 0);
+    CHECK_MSG(
+        sh(&diff, "cd %s && diff -r a full && diff -r b full", test_dir()) == 0,
+        "folders differ:\n%.2000s", diff.data);
+    buf_release(&out);
+    buf_release(&diff);
+}
+
 static void
 edit_outside_feeds_renders_little(void)
 {
@@ -898,6 +927,7 @@ const struct test tests_build[] = {
     { "wellformed_and_valid", wellformed_and_valid },
     { "feedparser_reads_it", feedparser_reads_it },
     { "deterministic", deterministic },
+    { "two_folders_one_store", two_folders_one_store },
     { "empty_site_dates", empty_site_dates },
     { "unchanged_files_keep_mtime", unchanged_files_keep_mtime },
     { "edit_outside_feeds_renders_little", edit_outside_feeds_renders_little },
