@@ -12,6 +12,7 @@
 #include "tidings/date.h"
 #include "tidings/err.h"
 #include "tidings/hash.h"
+#include "tidings/strpool.h"
 #include "tidings/utf8.h"
 
 static void
@@ -347,7 +348,41 @@ charset_conversions(void)
     CHECK_INT_EQ(charset_utf8_as_is(u16, 6, "UTF-8"), -1);
 }
 
+/* strpool_keeps_every_string: many small strings across chunks, and one
+ * larger than a chunk, each whole and where it was put until release;
+ * a released pool is empty and takes strings again. */
+static void
+strpool_keeps_every_string(void)
+{
+    struct strpool p = STRPOOL_INIT;
+    const char *v[3000], *big = NULL;
+    char want[32], *huge = malloc(200000);
+    int i;
+
+    CHECK(huge != NULL);
+    memset(huge, 'x', 200000);
+    for (i = 0; i < 3000; i++) {
+        snprintf(want, sizeof(want), "/articles/%d.html", i);
+        v[i] = strpool_dup(&p, want, strlen(want));
+        if (i == 1500)
+            big = strpool_dup(&p, huge, 200000);
+    }
+    for (i = 0; i < 3000; i++) {
+        snprintf(want, sizeof(want), "/articles/%d.html", i);
+        CHECK_STR_EQ(v[i], want);
+    }
+    CHECK(big != NULL && strlen(big) == 200000 &&
+          memcmp(big, huge, 200000) == 0);
+    CHECK_STR_EQ(strpool_dup(&p, "abc", 2), "ab"); /* n bytes, then NUL */
+    strpool_release(&p);
+    CHECK(p.head == NULL && p.used == 0 && p.cap == 0);
+    CHECK_STR_EQ(strpool_dup(&p, "again", 5), "again");
+    strpool_release(&p);
+    free(huge);
+}
+
 const struct test tests_base[] = {
+    { "strpool_keeps_every_string", strpool_keeps_every_string },
     { "buf_basics", buf_basics },
     { "buf_cap_is_sticky", buf_cap_is_sticky },
     { "utf8_decoding", utf8_decoding },
