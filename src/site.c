@@ -184,17 +184,23 @@ new_doc(struct site *s)
     return &s->docs[s->ndocs++];
 }
 
+/* doc_clear: d empty, at path (not copied). */
+static void
+doc_clear(struct doc *d, const char *path)
+{
+    assert(path[0] == '/');
+    memset(d, 0, sizeof(*d));
+    d->path = path;
+    d->type = site_type_for_path(path);
+}
+
 /* doc_begin: a new, empty document at path. */
 static struct doc *
 doc_begin(struct site *s, const char *path)
 {
-    struct doc *d;
+    struct doc *d = new_doc(s);
 
-    assert(path[0] == '/');
-    d = new_doc(s);
-    memset(d, 0, sizeof(*d));
-    d->path = strpool_dup(&s->paths, path, strlen(path));
-    d->type = site_type_for_path(path);
+    doc_clear(d, strpool_dup(&s->paths, path, strlen(path)));
     return d;
 }
 
@@ -236,10 +242,7 @@ void
 site_doc_init(struct doc *d, const char *path, char *body, size_t len,
               int64_t mtime)
 {
-    assert(path[0] == '/');
-    memset(d, 0, sizeof(*d));
-    d->path = path;
-    d->type = site_type_for_path(path);
+    doc_clear(d, path);
     doc_fill(d, body, len, NULL, 0, mtime);
 }
 
@@ -282,10 +285,7 @@ site_add_stub(struct site *s, const char *path, uint64_t hash, size_t len,
 void
 site_doc_stub(struct doc *d, const char *path, uint64_t hash, size_t len)
 {
-    assert(path[0] == '/');
-    memset(d, 0, sizeof(*d));
-    d->path = path;
-    d->type = site_type_for_path(path);
+    doc_clear(d, path);
     stub_fill(d, hash, len);
 }
 

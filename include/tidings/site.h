@@ -32,8 +32,8 @@ enum doc_type {
 #define SITE_ETAG_MAX 24 /* "\"" 16 hex digits "-gz\"" and NUL */
 
 struct doc {
-    const char
-        *path; /* "/rss.xml", "/category/news/atom.xml"; starts with '/' */
+    /* "/rss.xml", "/category/news/atom.xml"; starts with '/' */
+    const char *path;
     enum doc_type type;
     char *body;
     size_t len;
